@@ -246,8 +246,8 @@ def excerpt(excerpt_id: str) -> Excerpt:
         raise DataError(f"There is no excerpt with id '{excerpt_id}'.{hint}")
     row = table.loc[excerpt_id]
     src = sources().loc[row["source_id"]]
-    author = src["author"] if pd.notna(src["author"]) else src["outlet"]
-    citation = f"{author}, {src['outlet']}, \u201c{src['title']}\u201d ({src['date'] if pd.notna(src['date']) else 'n.d.'})"
+    author = f"{src['author']}, " if pd.notna(src["author"]) else ""
+    citation = f"{author}{src['outlet']}, \u201c{src['title']}\u201d ({src['date'] if pd.notna(src['date']) else 'n.d.'})"
     speaker = row["speaker"] if pd.notna(row["speaker"]) else ""
     return Excerpt(excerpt_id, row["text"], speaker, citation, row["location"])
 

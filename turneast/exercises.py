@@ -1,6 +1,7 @@
 """Build exercises/ and solutions/ from the masters in masters/, then run the solutions to store outputs.
 
     python -m turneast.exercises            # rebuild both folders and execute solutions/
+    python -m turneast.exercises masters/ex01_china.ipynb   # just one master
     python -m turneast.exercises --check    # exit 1 if either folder is out of date with masters/
 
 In a master, solution code sits between '### BEGIN SOLUTION' and '### END SOLUTION' lines (in a code
@@ -77,12 +78,12 @@ def out_of_date() -> list[str]:
     return stale
 
 
-def build(execute: bool = True) -> list[Path]:
-    """Write exercises/ and solutions/ from masters/; execute the solutions so outputs are stored."""
+def build(execute: bool = True, only: list[Path] | None = None) -> list[Path]:
+    """Write exercises/ and solutions/ from masters/ (or only some); execute the solutions to store outputs."""
     from .execute import run
 
     written = []
-    for path in masters():
+    for path in only or masters():
         master = nbformat.read(path, as_version=4)
         for kind, folder in (("exercise", "exercises"), ("solution", "solutions")):
             target = ROOT / folder / path.name
@@ -100,7 +101,8 @@ def main(argv: list[str]) -> int:
         stale = out_of_date()
         print("\n".join(f"out of date: {s}" for s in stale) or "exercises/ and solutions/ are up to date.")
         return 1 if stale else 0
-    for target in build(execute="--no-execute" not in argv):
+    only = [Path(a).resolve() for a in argv if a.endswith(".ipynb")] or None
+    for target in build(execute="--no-execute" not in argv, only=only):
         print(f"wrote {target.relative_to(ROOT)}")
     return 0
 

@@ -97,7 +97,7 @@ def as_text(q: Question) -> str:
         example = '["A", "C"]' if q.type == "multiple" else '"A"'
     elif q.type == "ordering":
         lines += [f"  {LETTERS[i]}) {o}" for i, o in enumerate(q.items)]
-        example = "[" + ", ".join(f'"{LETTERS[i]}"' for i in range(len(q.items))) + "]  # earliest first"
+        example = "[" + ", ".join(f'"{LETTERS[i]}"' for i in range(len(q.items))) + "]"
     elif q.type == "matching":
         lines += [f"  {item}" for item in q.left] + ["  choices:"] + [f"    {LETTERS[i]}) {o}" for i, o in enumerate(q.right)]
         example = "{" + ", ".join(f'"{item}": "A"' for item in q.left[:2]) + ", ...}"
@@ -106,7 +106,7 @@ def as_text(q: Question) -> str:
         example = "12.5"
     elif q.type == "reflection":
         example = '"your text"'
-    lines.append(f'Answer from code: answer("{q.id}", {example})')
+    lines.append(f'Answer from code: answer("{q.id}", {example})' + ("  # first item first" if q.type == "ordering" else ""))
     return "\n".join(lines)
 
 
