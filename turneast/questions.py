@@ -158,11 +158,11 @@ def _pick(value: Any, choices: tuple[str, ...], what: str) -> str:
     text = value.strip()
     if not text:
         raise ValueError(f"{what} is empty.")
-    if len(text) == 1 and text.upper() in LETTERS[: len(choices)]:
-        return choices[LETTERS.index(text.upper())]
     for choice in choices:
         if choice.casefold() == text.casefold():
             return choice
+    if len(text) == 1 and text.upper() in LETTERS[: len(choices)]:
+        return choices[LETTERS.index(text.upper())]
     letters = ", ".join(LETTERS[: len(choices)])
     raise ValueError(f"'{text}' is not one of the choices: use a letter ({letters}) or a choice's exact text.")
 

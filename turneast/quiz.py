@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from . import progress as store
+from . import store
 from ._errors import CourseError
 from .questions import LETTERS, Outcome, Question, all_questions, explanation, get, grade
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Set up and run the course with nothing but Python 3.10+ (standard library only).
+
+    python3 course.py lab     # install into ./.venv (first time only) and open JupyterLab at the start-here notebook
+    python3 course.py test    # install into ./.venv (with test extras) and run the whole test suite
+
+Everything goes into a virtual environment in ./.venv, so it works where the system Python refuses
+`pip install` (PEP 668 "externally managed"). Extra arguments after `test` are passed to pytest.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+START = "notebooks/00_start_here.ipynb"
+
+
+def say(msg: str) -> None:
+    """Print a progress line."""
+    print(f"[course] {msg}", flush=True)
+
+
+def ensure_venv(dev: bool) -> None:
+    """Create .venv and install the requirements and the course package, unless already done."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
+    files = ["requirements.txt", "pyproject.toml"] + (["requirements-dev.txt"] if dev else [])
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{'dev' if dev else 'run'}"
+    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+        return
+    if not PY.exists():
+        say(f"creating a virtual environment in {VENV}")
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            sys.exit(f"[course] Could not create {VENV} ({exc}). On Debian/Ubuntu install the venv module first: "
+                     "sudo apt install python3-venv")
+    args = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements.txt"]
+    if dev:
+        args += ["-r", "requirements-dev.txt"]
+    say("installing the course's packages (a minute or two the first time)")
+    subprocess.run(args + ["-e", "."], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry point."""
+    if not argv or argv[0] not in ("lab", "test"):
+        print(__doc__)
+        return 2
+    if argv[0] == "lab":
+        ensure_venv(dev=False)
+        say(f"opening JupyterLab at {START} (stop it with Ctrl+C)")
+        root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return subprocess.call([str(BIN / "jupyter"), "lab", START, *root, *argv[1:]], cwd=ROOT)
+    ensure_venv(dev=True)
+    say("running the test suite: unit tests, data and bank checks, strict nbval, exercises, browser tests")
+    return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", *argv[1:]], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"[course] a set-up step failed ({exc}); see the messages above. Delete .venv and try again.")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,129 @@
+"""Course-level checks: notebook structure, exercises in step with masters, environment files in step."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from turneast import exercises
+from turneast.paths import ROOT
+
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+GENERATED = sorted((ROOT / "exercises").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+ALL = LESSONS + GENERATED + sorted((ROOT / "masters").glob("*.ipynb"))
+
+
+def _md(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebook_structure(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    h1 = [line for text in _md(nb) for line in text.splitlines() if re.match(r"#\s", line)]
+    assert len(h1) == 1, f"{path.name}: {len(h1)} H1 headings"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    top = "\n".join(_md(nb)[:2])
+    assert re.search(r"what you will learn", top, re.I), "no 'What you will learn' near the top"
+    assert re.search(r"Estimated time:\*\*\s*\d+", top), "no estimated time near the top"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_navigation_links_resolve(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(_md(nb))
+    links = re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+    assert links, f"{path.name} has no links to other notebooks"
+    for link in links:
+        assert (path.parent / link).resolve().exists(), f"{path.name}: broken link {link}"
+    first, last = nb.cells[0].source, nb.cells[-1].source
+    if path.name != "00_start_here.ipynb":
+        assert "**Previous:**" in first, f"{path.name}: no Previous link in the first cell"
+    if path.name != LESSONS[-1].name:
+        assert "**Next:**" in last, f"{path.name}: no Next link in the last cell"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lessons_end_with_prompts_summary_and_reading(path: Path) -> None:
+    if path.name in ("00_start_here.ipynb", "07_my_progress.ipynb"):
+        pytest.skip("start-here and the dashboard are not thread lessons")
+    text = "\n".join(_md(nbformat.read(path, as_version=4)))
+    for heading in ("Discussion prompts", "Summary", "Further reading", "Facts as of"):
+        assert heading in text, f"{path.name}: no '{heading}'"
+
+
+def test_lessons_are_numbered_in_sequence() -> None:
+    numbers = [int(p.name[:2]) for p in LESSONS]
+    assert numbers == list(range(len(numbers)))
+
+
+def test_every_chart_has_alt_text() -> None:
+    for path in LESSONS + GENERATED:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            pngs = sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+            if pngs:
+                alts = sum("*Chart description:*" in o.get("data", {}).get("text/markdown", "")
+                           for o in cell.outputs)
+                assert alts >= pngs, f"{path.name}: a chart without alt text in cell {cell.source[:60]!r}"
+
+
+def test_stored_outputs_hold_no_errors_or_widget_state() -> None:
+    for path in LESSONS + sorted((ROOT / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert "widgets" not in nb.metadata, f"{path.name}: stored widget state"
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out.get("output_type") != "error", f"{path.name}: stored error in {cell.source[:60]!r}"
+                assert out.get("name") != "stderr", f"{path.name}: stored stderr in {cell.source[:60]!r}"
+            if cell.cell_type == "code":
+                assert cell.get("execution_count") is not None or not cell.source.strip(), f"{path.name}: unexecuted cell"
+
+
+def test_exercises_and_solutions_are_up_to_date_with_masters() -> None:
+    assert exercises.out_of_date() == []
+
+
+def test_no_solution_text_leaks_into_exercises() -> None:
+    for master in exercises.masters():
+        student = (ROOT / "exercises" / master.name).read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in student and "END SOLUTION" not in student
+        for cell in nbformat.read(master, as_version=4).cells:
+            for block in exercises.solution_blocks(cell.source):
+                for line in block.splitlines():
+                    line = line.strip()
+                    if len(line) > 25 and not line.startswith("#"):
+                        assert line not in student, f"{master.name}: solution line in exercises/: {line!r}"
+
+
+def test_marker_transform() -> None:
+    code = "x = None\n### BEGIN SOLUTION\nx = 41 + 1\n### END SOLUTION\nte.check('q', x)"
+    assert exercises.student(code, "code") == "x = None\n" + exercises.CODE_PLACEHOLDER + "te.check('q', x)"
+    assert exercises.solved(code, "code") == "x = None\nx = 41 + 1\nte.check('q', x)"
+    text = "Argue.\n<!-- BEGIN SOLUTION -->\nThe answer.\n<!-- END SOLUTION -->\n"
+    assert exercises.student(text, "markdown") == "Argue.\n" + exercises.TEXT_PLACEHOLDER
+    assert exercises.solved(text, "markdown") == "Argue.\nThe answer.\n"
+
+
+def _packages(lines: list[str]) -> set[str]:
+    names = set()
+    for line in lines:
+        line = line.split("#")[0].strip().lstrip("- ").strip()
+        if line and not line.endswith(":"):
+            names.add(re.split(r"[<>=!~ \[]", line)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_environment_yml_matches_requirements() -> None:
+    pip = _packages((ROOT / "requirements.txt").read_text().splitlines())
+    dev = _packages((ROOT / "requirements-dev.txt").read_text().splitlines())
+    text = (ROOT / "environment.yml").read_text()
+    deps = text.split("dependencies:")[1]
+    conda = _packages([ln for ln in deps.splitlines()
+                       if ln.strip().startswith("- ") and ln.strip() != "- pip:" and "--editable" not in ln])
+    conda -= {"python", "pip"}
+    assert pip | dev == conda, f"only pip: {sorted((pip | dev) - conda)}; only conda: {sorted(conda - pip - dev)}"
