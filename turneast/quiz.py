@@ -135,6 +135,8 @@ class QuestionWidget(w.VBox):
         buttons = w.HBox([self.check_button, self.hint_button, self.explain_button])
         super().__init__([title, self.control, buttons, self.feedback],
                          layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0"))
+        self.add_class("turneast-question")
+        self.add_class("q-" + q.id.replace(".", "-"))
         self._restore()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
