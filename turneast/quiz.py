@@ -168,7 +168,7 @@ class QuestionWidget(w.VBox):
         if q.type == "matching":
             drops = [w.Dropdown(options=[("— choose —", None)] + [(r, r) for r in q.right], value=None,
                                 layout=w.Layout(width="auto")) for _ in q.left]
-            rows = [w.HBox([w.Label(item, layout=w.Layout(width="45%")), d]) for item, d in zip(q.left, drops)]
+            rows = [w.HBox([w.HTML(html.escape(item), layout=w.Layout(width="55%")), d]) for item, d in zip(q.left, drops)]
             return w.VBox(rows), lambda: {item: d.value for item, d in zip(q.left, drops) if d.value is not None}
         area = w.Textarea(placeholder="Write a few sentences", layout=w.Layout(width="95%", height="8em"))
         return area, lambda: area.value
@@ -229,8 +229,8 @@ class QuestionWidget(w.VBox):
         elif q.type == "ordering":
             c.children[1].options = list(response)
         elif q.type == "matching":
-            for row in c.children:
-                row.children[1].value = response.get(row.children[0].value)
+            for item, row in zip(q.left, c.children):
+                row.children[1].value = response.get(item)
         else:
             c.value = response
 
