@@ -153,6 +153,7 @@ def test_run_all_and_answer_every_type(page: Page, lab: dict[str, str]) -> None:
     field.fill("ninety-eight")
     _check(box)
     expect(_feedback(box)).to_contain_text("'ninety-eight' is not a number")
+    box.screenshot(path=str(SHOTS / "question-wrong-type.png"))
     field.fill("98")
     _check(box)
     expect(_feedback(box)).to_contain_text("Correct.")

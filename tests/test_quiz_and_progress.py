@@ -179,3 +179,18 @@ def test_progress_location_default_and_override(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("TURNEAST_PROGRESS")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert progress_path() == tmp_path / "turneast" / "progress.json"
+
+
+def test_score_over_a_quiz() -> None:
+    ids = ["start.first_year", "start.unfriendly", "start.expectation"]
+    assert repr(te.score(ids)) == "Score: 0 of 2 correct (0 answered)."
+    te.answer("start.first_year", "B")
+    te.answer("start.unfriendly", ["A"])
+    assert repr(te.score(ids)) == "Score: 1 of 2 correct (2 answered).\nTo revisit: start.unfriendly"
+    assert "Unknown question id(s): nope" in repr(te.score(["nope"]))
+
+
+def test_saved_answer_shows_the_last_reflection() -> None:
+    assert "not answered this yet" in repr(te.saved_answer("start.expectation"))
+    te.answer("start.expectation", "Closer to China.")
+    assert repr(te.saved_answer("start.expectation")).endswith(": Closer to China.")

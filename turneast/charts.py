@@ -27,10 +27,16 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
     """Add the title (the finding), units, a source line, then show the chart and its alt text."""
     if not alt.strip():
         raise ValueError("Every chart needs a one-line alt text describing what it shows.")
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=22)
-    ax.text(0, 1.02, units, transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
+    top = 1.0
+    if len(fig.axes) > 1:  # small multiples: the finding goes above all panels
+        fig.suptitle(title, x=0.01, y=0.995, ha="left", fontsize=12, fontweight="bold")
+        fig.text(0.01, 0.955, units, fontsize=9, color="#555555", ha="left", va="top")
+        top = 0.93
+    else:
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=22)
+        ax.text(0, 1.02, units, transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
     fig.text(0.01, 0.01, source, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, 0.05, 1, top))
     display(fig)
     plt.close(fig)
     display(Markdown(f"*Chart description:* {alt}"))

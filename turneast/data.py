@@ -248,7 +248,7 @@ def excerpt(excerpt_id: str) -> Excerpt:
     src = sources().loc[row["source_id"]]
     author = f"{src['author']}, " if pd.notna(src["author"]) else ""
     citation = f"{author}{src['outlet']}, \u201c{src['title']}\u201d ({src['date'] if pd.notna(src['date']) else 'n.d.'})"
-    speaker = row["speaker"] if pd.notna(row["speaker"]) else ""
+    speaker = row["speaker"] if pd.notna(row["speaker"]) and row["speaker"] not in citation else ""
     return Excerpt(excerpt_id, row["text"], speaker, citation, row["location"])
 
 

@@ -291,3 +291,28 @@ def progress() -> Summary:
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "notebook"
     return Summary(table, tuple(revisit))
+
+
+def score(qids: list[str]) -> Result:
+    """A score over a list of questions (for example a cumulative quiz), from the saved answers."""
+    known = all_questions()
+    unknown = [q for q in qids if q not in known]
+    if unknown:
+        return Result("score", "invalid", (f"Unknown question id(s): {', '.join(unknown)}.",))
+    graded = [q for q in qids if known[q].type != "reflection"]
+    latest = store.latest()
+    answered = [q for q in graded if q in latest]
+    correct = [q for q in answered if latest[q]["status"] == "correct"]
+    lines = [f"Score: {len(correct)} of {len(graded)} correct ({len(answered)} answered)."]
+    missed = [q for q in graded if q not in correct]
+    if missed and answered:
+        lines.append("To revisit: " + ", ".join(missed))
+    return Result("score", "score", tuple(lines))
+
+
+def saved_answer(qid: str) -> Result:
+    """The learner's last saved answer to a question, as text."""
+    last = store.latest().get(qid)
+    if not last:
+        return Result(qid, "unanswered", (f"[{qid}] You have not answered this yet.",))
+    return Result(qid, last["status"], (f"[{qid}] Your answer of {last['time'][:10]}: {last['response']}",))
