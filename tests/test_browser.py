@@ -199,6 +199,8 @@ def test_run_all_and_answer_every_type(page: Page, lab: dict[str, str]) -> None:
     box = _question(page, "start.order")
     box.get_by_role("button", name="Explain").click()
     expect(_feedback(box)).to_contain_text("Answer: APEC summit in Vladivostok")
+    _question(page, "start.poll_china").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / "lab-questions.png"))
 
     saved = json.loads(Path(lab["progress"]).read_text())
     statuses = {a["qid"]: a["status"] for a in saved["attempts"]}
