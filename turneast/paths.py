@@ -8,8 +8,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_dir() -> Path:
-    """The course's data folder (override with TURNEAST_DATA)."""
-    return Path(os.environ.get("TURNEAST_DATA", ROOT / "data"))
+    """The course's data folder: TURNEAST_DATA, else next to the package, else above the working folder."""
+    if os.environ.get("TURNEAST_DATA"):
+        return Path(os.environ["TURNEAST_DATA"])
+    if (ROOT / "data" / "core").is_dir():
+        return ROOT / "data"
+    for folder in (Path.cwd(), *Path.cwd().parents):  # e.g. JupyterLite, where the package is a wheel
+        if (folder / "data" / "core" / "datapackage.json").is_file():
+            return folder / "data"
+    return ROOT / "data"
 
 
 def progress_path() -> Path:
