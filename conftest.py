@@ -16,3 +16,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     parent = item.parent
     if parent is not None and type(parent).__name__ == "IPyNbFile":
         os.environ["TURNEAST_PROGRESS"] = os.path.join(_TMP, f"{parent.path.parent.name}-{parent.path.stem}.json")
+
+
+def pytest_report_header() -> str:
+    """Say up front whether the real-browser tests can run here."""
+    import shutil
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    return f"browser tests: {'will run with ' + chromium if chromium else 'will be SKIPPED: Chromium not found'}"

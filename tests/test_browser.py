@@ -35,10 +35,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM or sync_playwright is None, reason=
 IDLE = "Python 3 (ipykernel) | Idle"
 
 
-def pytest_report_header() -> str:  # pragma: no cover - informational
-    return f"browser tests: {'Chromium at ' + CHROMIUM if CHROMIUM else 'SKIPPED: ' + REASON}"
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -157,3 +157,15 @@ def test_friendly_error_handler_shows_message_without_traceback(capsys) -> None:
     err = capsys.readouterr().err
     assert "DataError: No dataset called 'nope'" in err
     assert "Traceback" not in err
+
+
+def test_data_is_found_from_the_working_folder_when_the_package_is_installed_elsewhere(tmp_path, monkeypatch) -> None:
+    from turneast import paths
+    site = tmp_path / "drive"
+    (site / "data" / "core").mkdir(parents=True)
+    (site / "data" / "core" / "datapackage.json").write_text("{}")
+    (site / "notebooks").mkdir()
+    monkeypatch.delenv("TURNEAST_DATA", raising=False)
+    monkeypatch.setattr(paths, "ROOT", tmp_path / "site-packages")
+    monkeypatch.chdir(site / "notebooks")
+    assert paths.data_dir() == site / "data"
