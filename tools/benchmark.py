@@ -53,7 +53,8 @@ def main() -> int:
     paths = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
         (ROOT / "solutions").glob("*.ipynb"))
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
-    floor = statistics.median(execute_seconds(floor_nb, ROOT) for _ in range(args.repeat))
+    execute_seconds(nbformat.from_dict(floor_nb), ROOT)  # warm-up: the first kernel start pays for cold caches
+    floor = statistics.median(execute_seconds(nbformat.from_dict(floor_nb), ROOT) for _ in range(args.repeat))
     print(f"import turneast (fresh interpreter, median of {args.repeat}): {import_seconds(args.repeat):.2f} s")
     print(f"floor: kernel start + imports, median of {args.repeat}: {floor:.2f} s\n")
     print(f"{'notebook':42} {'median s':>9} {'ratio':>6} {'size KB':>8}")
