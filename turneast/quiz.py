@@ -91,22 +91,24 @@ def hint(qid: str) -> Result:
 def as_text(q: Question) -> str:
     """A readable, deterministic text version of a question (shown where widgets cannot be)."""
     lines = [f"Question {q.id} ({_TYPE_NAMES.get(q.type, q.type)})", q.prompt]
-    example: Any = '"A"'
+    example = '"your text"'
     if q.type in ("single", "multiple"):
         lines += [f"  {LETTERS[i]}) {o}" for i, o in enumerate(q.options)]
-        example = '["A", "C"]' if q.type == "multiple" else '"A"'
+        example = '["<letter>", "<letter>", ...]' if q.type == "multiple" else '"<letter>"'
     elif q.type == "ordering":
         lines += [f"  {LETTERS[i]}) {o}" for i, o in enumerate(q.items)]
-        example = "[" + ", ".join(f'"{LETTERS[i]}"' for i in range(len(q.items))) + "]"
+        example = '["<letter>", ...]  # all letters, first item first'
     elif q.type == "matching":
         lines += [f"  {item}" for item in q.left] + ["  choices:"] + [f"    {LETTERS[i]}) {o}" for i, o in enumerate(q.right)]
-        example = "{" + ", ".join(f'"{item}": "A"' for item in q.left[:2]) + ", ...}"
+        example = '{"<item>": "<letter>", ...}'
     elif q.type == "numeric":
         lines.append(f"  Answer in {q.unit}." if q.unit else "  Answer with a number.")
-        example = "12.5"
-    elif q.type == "reflection":
-        example = '"your text"'
-    lines.append(f'Answer from code: answer("{q.id}", {example})' + ("  # first item first" if q.type == "ordering" else ""))
+        example = "<number>"
+    call = f'answer("{q.id}", {example})'
+    if "  #" in call:
+        head, comment = example.split("  #")
+        call = f'answer("{q.id}", {head})  #{comment}'
+    lines.append(f"Answer from code: {call}")
     return "\n".join(lines)
 
 
