@@ -32,13 +32,12 @@ def ensure_venv(dev: bool) -> None:
     """Create .venv and install the requirements and the course package, unless already done."""
     if sys.version_info < (3, 10):
         sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
-    files = ["requirements.txt", "pyproject.toml"] + (["requirements-dev.txt"] if dev else [])
-    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
-    stamp = VENV / f".installed-{'dev' if dev else 'run'}"
-    run_digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files[:2])).hexdigest()
-    done = [s.read_text().split() for s in (stamp, VENV / ".installed-dev") if s.exists()]
-    if PY.exists() and any(digest == d[0] or (not dev and run_digest in d) for d in done):
-        return  # already installed (a test install includes everything the lab needs)
+    run_files = ["requirements.txt", "pyproject.toml"]
+    wanted = {hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+              for files in ([run_files, run_files + ["requirements-dev.txt"]] if dev else [run_files])}
+    stamp = VENV / ".installed"  # digests of the requirement sets installed (a test install includes the lab's)
+    if PY.exists() and stamp.exists() and wanted <= set(stamp.read_text().split()):
+        return
     if not PY.exists():
         say(f"creating a virtual environment in {VENV}")
         try:
@@ -51,7 +50,7 @@ def ensure_venv(dev: bool) -> None:
         args += ["-r", "requirements-dev.txt"]
     say("installing the course's packages (a minute or two the first time)")
     subprocess.run(args + ["-e", "."], cwd=ROOT, check=True)
-    stamp.write_text(f"{digest} {run_digest}")
+    stamp.write_text(" ".join(sorted(wanted)))
 
 
 def main(argv: list[str]) -> int:

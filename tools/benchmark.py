@@ -9,16 +9,15 @@ the ratio, and the stored size of each notebook.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from turneast.execute import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_SOURCE = "import turneast as te\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport ipywidgets as w"
@@ -26,12 +25,9 @@ FLOOR_SOURCE = "import turneast as te\nimport pandas as pd\nimport matplotlib.py
 
 def execute_seconds(nb: nbformat.NotebookNode, cwd: Path) -> float:
     """Wall time to start a kernel and run every cell of a notebook."""
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["TURNEAST_PROGRESS"] = str(Path(tmp) / "progress.json")
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-        return time.perf_counter() - start
+    start = time.perf_counter()
+    execute(nb, cwd, timeout=600)
+    return time.perf_counter() - start
 
 
 def import_seconds(repeat: int) -> float:

@@ -2,6 +2,13 @@
 from __future__ import annotations
 
 
+def did_you_mean(word: str, known: list[str]) -> str:
+    """' Did you mean ...?' naming up to three close matches, or ''."""
+    import difflib
+    close = difflib.get_close_matches(word, known, n=3)
+    return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
 class CourseError(Exception):
     """A problem the learner can fix; shown as its message alone."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._errors import DataError
+from ._errors import DataError, did_you_mean
 from .paths import data_dir
 
 _RESTORE = "If you changed it by accident, restore it with: git checkout -- {path}"
@@ -240,10 +240,7 @@ def excerpt(excerpt_id: str) -> Excerpt:
     """An excerpt by id, rendered as an attributed blockquote."""
     table = load("core/excerpts").set_index("id")
     if excerpt_id not in table.index:
-        import difflib
-        close = difflib.get_close_matches(excerpt_id, list(table.index), n=3)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise DataError(f"There is no excerpt with id '{excerpt_id}'.{hint}")
+        raise DataError(f"There is no excerpt with id '{excerpt_id}'.{did_you_mean(excerpt_id, list(table.index))}")
     row = table.loc[excerpt_id]
     src = sources().loc[row["source_id"]]
     author = f"{src['author']}, " if pd.notna(src["author"]) else ""

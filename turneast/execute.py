@@ -28,20 +28,25 @@ def strip_widget_views(nb: nbformat.NotebookNode) -> None:
     nb.metadata.pop("widgets", None)
 
 
-def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
-    """Execute one notebook in its own folder with an empty progress file, and save it."""
-    nb = nbformat.read(path, as_version=4)
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run a notebook in memory, in folder cwd, with a fresh, empty progress file."""
     with tempfile.TemporaryDirectory() as tmp:
         old = os.environ.get("TURNEAST_PROGRESS")
         os.environ["TURNEAST_PROGRESS"] = str(Path(tmp) / "progress.json")
         try:
             NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+                           resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
             if old is None:
                 os.environ.pop("TURNEAST_PROGRESS", None)
             else:
                 os.environ["TURNEAST_PROGRESS"] = old
+    return nb
+
+
+def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Execute one notebook file in its own folder and save it with its outputs."""
+    nb = execute(nbformat.read(path, as_version=4), path.parent, timeout)
     strip_widget_views(nb)
     nbformat.write(nb, path)
     return nb

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import json
 import math
@@ -13,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._errors import BankError
+from ._errors import BankError, did_you_mean
 from .paths import data_dir
 
 TYPES = ("single", "multiple", "numeric", "ordering", "matching", "reflection")
@@ -129,9 +128,7 @@ def get(qid: Any) -> Question:
         raise BankError(f"A question id is a text such as 'warmup.first_year', not {qid!r}.")
     if qid in questions:
         return questions[qid]
-    close = difflib.get_close_matches(qid, list(questions), n=3)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise BankError(f"There is no question with id '{qid}'.{hint}")
+    raise BankError(f"There is no question with id '{qid}'.{did_you_mean(qid, list(questions))}")
 
 
 # ---------------------------------------------------------------- grading

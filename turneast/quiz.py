@@ -41,15 +41,16 @@ def _outcome_lines(outcome: Outcome) -> tuple[str, ...]:
     return (head, *(d for d in outcome.details if d))
 
 
-def _save(q: Question, outcome: Outcome) -> str:
-    """Record a gradable outcome; return a note if saving failed."""
+def _save(q: Question, outcome: Outcome) -> tuple[str, ...]:
+    """Record a gradable outcome; return its feedback lines, with a note if saving failed."""
+    lines = _outcome_lines(outcome)
     if outcome.status == "invalid":
-        return ""
+        return lines
     try:
         store.record(q.id, q.notebook, outcome.response, outcome.status)
     except OSError as exc:
-        return f"(Your answer could not be saved: {exc}. Check that {store.progress_path()} is writable.)"
-    return ""
+        return lines + (f"(Your answer could not be saved: {exc}. Check that {store.progress_path()} is writable.)",)
+    return lines
 
 
 def answer(qid: str, response: Any) -> Result:
@@ -59,8 +60,7 @@ def answer(qid: str, response: Any) -> Result:
     except CourseError as exc:
         return Result(str(qid), "invalid", (f"[{qid}] Not checked: {exc}",))
     outcome = grade(q, response)
-    note = _save(q, outcome)
-    return Result(q.id, outcome.status, _outcome_lines(outcome) + ((note,) if note else ()))
+    return Result(q.id, outcome.status, _save(q, outcome))
 
 
 def check(task_id: str, value: Any) -> Result:
@@ -91,24 +91,20 @@ def hint(qid: str) -> Result:
 def as_text(q: Question) -> str:
     """A readable, deterministic text version of a question (shown where widgets cannot be)."""
     lines = [f"Question {q.id} ({_TYPE_NAMES.get(q.type, q.type)})", q.prompt]
-    example = '"your text"'
+    example, note = '"your text"', ""
     if q.type in ("single", "multiple"):
         lines += [f"  {LETTERS[i]}) {o}" for i, o in enumerate(q.options)]
         example = '["<letter>", "<letter>", ...]' if q.type == "multiple" else '"<letter>"'
     elif q.type == "ordering":
         lines += [f"  {LETTERS[i]}) {o}" for i, o in enumerate(q.items)]
-        example = '["<letter>", ...]  # all letters, first item first'
+        example, note = '["<letter>", ...]', "  # all letters, first item first"
     elif q.type == "matching":
         lines += [f"  {item}" for item in q.left] + ["  choices:"] + [f"    {LETTERS[i]}) {o}" for i, o in enumerate(q.right)]
         example = '{"<item>": "<letter>", ...}'
     elif q.type == "numeric":
         lines.append(f"  Answer in {q.unit}." if q.unit else "  Answer with a number.")
         example = "<number>"
-    call = f'answer("{q.id}", {example})'
-    if "  #" in call:
-        head, comment = example.split("  #")
-        call = f'answer("{q.id}", {head})  #{comment}'
-    lines.append(f"Answer from code: {call}")
+    lines.append(f'Answer from code: answer("{q.id}", {example}){note}')
     return "\n".join(lines)
 
 
@@ -204,14 +200,8 @@ class QuestionWidget(w.VBox):
 
     def _on_check(self, _: Any = None) -> None:
         """Grade the current response, save it, and show the feedback."""
-        response = self._read()
-        if self.question.type == "matching" and len(response) < len(self.question.left):
-            missing = [i for i in self.question.left if i not in response]
-            outcome = Outcome(self.question.id, "invalid", f"Match every item; missing: {', '.join(missing)}.")
-        else:
-            outcome = grade(self.question, response)
-        note = _save(self.question, outcome)
-        self._show(_outcome_lines(outcome) + ((note,) if note else ()), outcome.status)
+        outcome = grade(self.question, self._read())
+        self._show(_save(self.question, outcome), outcome.status)
 
     def submit(self, response: Any) -> None:
         """Set the controls to a response and press Check (for tests and demos)."""
