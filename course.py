@@ -53,6 +53,12 @@ def ensure_venv(dev: bool) -> None:
     stamp.write_text(" ".join(sorted(wanted)))
 
 
+def lab_args(extra: list[str]) -> list[str]:
+    """The `jupyter lab` arguments: serve the whole course folder and open the start-here notebook."""
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return ["lab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/lab/tree/{START}", *root, *extra]
+
+
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
     if not argv or argv[0] not in ("lab", "test"):
@@ -61,8 +67,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "lab":
         ensure_venv(dev=False)
         say(f"opening JupyterLab at {START} (stop it with Ctrl+C)")
-        root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        return subprocess.call([str(BIN / "jupyter"), "lab", START, *root, *argv[1:]], cwd=ROOT)
+        return subprocess.call([str(BIN / "jupyter"), *lab_args(argv[1:])], cwd=ROOT)
     ensure_venv(dev=True)
     say("running the test suite: unit tests, data and bank checks, strict nbval, exercises, browser tests")
     return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", *argv[1:]], cwd=ROOT)

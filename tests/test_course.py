@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from turneast import exercises
+from turneast.authoring import exercises
 from turneast.paths import ROOT
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from turneast.execute import execute
+from turneast.authoring.execute import execute
 from turneast.paths import ROOT
 
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from turneast import bank, questions
+from turneast import questions
+from turneast.authoring import bank
 from turneast.questions import Question, grade
 
 SINGLE = Question(id="t.single", type="single", prompt="p", notebook="nb", thread="t",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from turneast.execute import execute
+from turneast.authoring.execute import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_SOURCE = "import turneast as te\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport ipywidgets as w"

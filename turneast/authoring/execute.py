@@ -1,6 +1,6 @@
 """Run notebooks in place and store their outputs, the way the tests will compare them.
 
-    python -m turneast.execute notebooks/*.ipynb solutions/*.ipynb
+    python -m turneast.authoring.execute notebooks/*.ipynb solutions/*.ipynb
 
 Each notebook runs with a fresh, empty progress file, so stored outputs never depend on anyone's
 saved answers. Widget views are removed from stored outputs, so GitHub and other static viewers

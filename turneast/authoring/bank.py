@@ -1,8 +1,8 @@
 """Question-bank tools: validate banks, and seal/unseal them for editing.
 
-    python -m turneast.bank validate                 # check every bank
-    python -m turneast.bank unseal data/china/questions.json > /tmp/china.json
-    python -m turneast.bank seal /tmp/china.json data/china/questions.json
+    python -m turneast.authoring.bank validate                 # check every bank
+    python -m turneast.authoring.bank unseal data/china/questions.json > /tmp/china.json
+    python -m turneast.authoring.bank seal /tmp/china.json data/china/questions.json
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import data
-from ._errors import CourseError
-from .questions import GRADED, TYPES, _question, read_bank, seal, unseal
+from .. import data
+from .._errors import CourseError
+from ..questions import GRADED, TYPES, _question, read_bank, seal, unseal
 
 _SECRET = ("answer", "feedback")
 
@@ -63,7 +63,7 @@ def problems(path: Path, seen: dict[str, Path] | None = None) -> list[str]:
             out.append(f"{where}: id also used in {seen[qid]}")
         seen[qid] = path
         if "sealed" not in raw:
-            out.append(f"{where}: answer key is not sealed (run python -m turneast.bank seal)")
+            out.append(f"{where}: answer key is not sealed (run python -m turneast.authoring.bank seal)")
             continue
         if "answer" in raw or "feedback" in raw:
             out.append(f"{where}: plain answer or feedback next to the sealed key")

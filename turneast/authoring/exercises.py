@@ -1,8 +1,8 @@
 """Build exercises/ and solutions/ from the masters in masters/, then run the solutions to store outputs.
 
-    python -m turneast.exercises            # rebuild both folders and execute solutions/
-    python -m turneast.exercises masters/ex01_china.ipynb   # just one master
-    python -m turneast.exercises --check    # exit 1 if either folder is out of date with masters/
+    python -m turneast.authoring.exercises            # rebuild both folders and execute solutions/
+    python -m turneast.authoring.exercises masters/ex01_china.ipynb   # just one master
+    python -m turneast.authoring.exercises --check    # exit 1 if either folder is out of date with masters/
 
 In a master, solution code sits between '### BEGIN SOLUTION' and '### END SOLUTION' lines (in a code
 cell) and written answers between '<!-- BEGIN SOLUTION -->' and '<!-- END SOLUTION -->' (in a
@@ -18,7 +18,7 @@ from typing import Any
 
 import nbformat
 
-from .paths import ROOT
+from ..paths import ROOT
 
 CODE_BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.S | re.M)
 TEXT_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->\n?(.*?)<!-- END SOLUTION -->\n?", re.S)

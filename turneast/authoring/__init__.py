@@ -1,0 +1,1 @@
+"""Tools for course authors and instructors (not imported by the lessons): banks, exercises, execution."""
