@@ -46,7 +46,7 @@ def test_navigation_links_resolve(path: Path) -> None:
         assert "**Next:**" in last, f"{path.name}: no Next link in the last cell"
 
 
-THREAD_LESSONS = [p for p in LESSONS if p.name not in ("00_start_here.ipynb", "07_my_progress.ipynb")]
+THREAD_LESSONS = [p for p in LESSONS if p.name not in ("00_start_here.ipynb", "08_my_progress.ipynb")]
 
 
 @pytest.mark.parametrize("path", THREAD_LESSONS, ids=lambda p: p.name)
@@ -128,3 +128,74 @@ def test_environment_yml_matches_requirements() -> None:
                        if ln.strip().startswith("- ") and ln.strip() != "- pip:" and "--editable" not in ln])
     conda -= {"python", "pip"}
     assert pip | dev == conda, f"only pip: {sorted((pip | dev) - conda)}; only conda: {sorted(conda - pip - dev)}"
+
+
+# ---------------------------------------------------------------- what a learner meets on the page
+MARKDOWN_FILES = sorted(ROOT.glob("*.md")) + sorted((ROOT / "instructors").glob("*.md")) + sorted(
+    (ROOT / "docs").glob("**/*.md")) + sorted((ROOT / "data").glob("**/*.md"))
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _relative_links(text: str) -> list[str]:
+    """Markdown link targets that point into the course (not web addresses, anchors or code examples)."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    return [t.split("#")[0] for t in LINK.findall(text)
+            if not re.match(r"[a-z]+:", t) and not t.startswith("#") and t.split("#")[0]]
+
+
+@pytest.mark.parametrize("path", ALL + MARKDOWN_FILES + sorted((ROOT / "instructors").glob("*.ipynb")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_resolves_on_disk(path: Path) -> None:
+    if path.suffix == ".ipynb":
+        text = "\n".join(_md(nbformat.read(path, as_version=4)))
+    else:
+        text = path.read_text(encoding="utf-8")
+    broken = [t for t in _relative_links(text) if not (path.parent / t).resolve().exists()]
+    assert broken == [], f"{path.relative_to(ROOT)}: links to missing files {broken}"
+
+
+@pytest.mark.parametrize("path", THREAD_LESSONS, ids=lambda p: p.name)
+def test_every_thread_lesson_links_to_its_exercise(path: Path) -> None:
+    exercise = sorted((ROOT / "exercises").glob(f"ex{path.name[:2]}_*.ipynb"))
+    if not exercise and path.name.startswith("07"):
+        exercise = sorted((ROOT / "exercises").glob("ex07_*.ipynb"))
+    assert exercise, f"{path.name}: no exercise notebook exists for this lesson"
+    text = "\n".join(_md(nbformat.read(path, as_version=4)))
+    assert f"../exercises/{exercise[0].name})" in text, f"{path.name}: no link to {exercise[0].name}"
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_markdown_dollar_pair_is_rendered_as_math(path: Path) -> None:
+    """JupyterLab renders text between two unescaped $ signs in a cell as LaTeX: escape them as \\$."""
+    for text in _md(nbformat.read(path, as_version=4)):
+        prose = re.sub(r"`[^`]*`", "", text)  # code spans are not math
+        assert len(_DOLLAR.findall(prose)) < 2, f"{path.name}: $...$ would render as math: {text[:120]!r}"
+
+
+TEACHING = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "masters").glob("*.ipynb"))
+
+
+def _code(path: Path) -> list[str]:
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebooks_define_no_helpers_and_keep_cells_short(path: Path) -> None:
+    """Drawing boilerplate and helpers live in the package; a code cell stays readable at a glance."""
+    for source in _code(path):
+        assert not re.search(r"^\s*(def|class) ", source, re.M), f"{path.name}: helper defined in a cell: {source[:80]!r}"
+        assert len(source.splitlines()) <= 20, f"{path.name}: a {len(source.splitlines())}-line cell: {source[:80]!r}"
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_chart_captions_come_from_the_datapackages(path: Path) -> None:
+    """One way to write a source line, te.source_line(...), so that a caption cannot drift from the data."""
+    for source in _code(path):
+        assert not re.search(r"[\"']Source:", source), f"{path.name}: a typed-out source line: {source[:80]!r}"
+        for call in re.finditer(r"te\.finish\(", source):
+            assert re.search(r"source\s*=\s*te\.source_line\(", source[call.start():]), (
+                f"{path.name}: te.finish without source=te.source_line(...): {source[:80]!r}")

@@ -1,9 +1,11 @@
 """Chart style of the course: a finding as title, units, a source line, colour-blind-safe colours, alt text."""
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from IPython.display import Markdown, display
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
@@ -35,8 +37,62 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
     else:
         ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=22)
         ax.text(0, 1.02, units, transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
-    fig.text(0.01, 0.01, source, fontsize=8, color="#555555", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, top))
+    width_chars = int(fig.get_figwidth() * 16)  # about 16 characters of 8-point text per inch
+    lines = textwrap.wrap(source, width_chars) or [""]
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", ha="left", va="bottom")
+    bottom = (0.16 * len(lines) + 0.1) / fig.get_figheight()  # inches of source text, as a share of the figure
+    fig.tight_layout(rect=(0, bottom, 1, top))
     display(fig)
     plt.close(fig)
     display(Markdown(f"*Chart description:* {alt}"))
+
+
+# ---------------------------------------------------------------- reusable course charts
+VOTE_COLOURS = {"yes": "#009E73", "abstain": "#E69F00", "no": "#D55E00", "absent": "#bbbbbb", "no source": "white"}
+VOTE_WORDS = {"yes": "yes", "abstain": "abstain", "no": "no", "absent": "did not vote", "no source": "no source"}
+VOTE_LETTERS = {"yes": "Y", "abstain": "A", "no": "N", "absent": "–", "no source": ""}
+
+
+def vote_grid(matrix: pd.DataFrame, *, letters: bool = False, line_after: int | None = None) -> tuple[Any, Any]:
+    """A grid of votes (rows: states, columns: resolutions), each cell coloured and spelled out; no source = hatched."""
+    cells = matrix.fillna("no source")
+    fig, ax = figure(10, max(3.0, 0.45 * len(cells) + 1.5) if not letters else max(3.0, 0.28 * len(cells) + 1.5))
+    ax.grid(False)
+    for i, row in enumerate(cells.itertuples(index=False)):
+        for j, vote in enumerate(row):
+            ax.add_patch(plt.Rectangle((j, i), 0.95, 0.9, facecolor=VOTE_COLOURS[vote], edgecolor="#999999",
+                                       hatch="xx" if vote == "no source" else None))
+            word = (VOTE_LETTERS if letters else VOTE_WORDS)[vote]
+            ax.text(j + 0.475, i + 0.45, word, ha="center", va="center", fontsize=8,
+                    color="white" if vote == "no" else "black")
+    if line_after is not None:
+        ax.axhline(line_after - 0.05, color="black", linewidth=1)
+    ax.set_xlim(0, cells.shape[1])
+    ax.set_ylim(len(cells), 0)
+    ax.set_xticks([j + 0.475 for j in range(cells.shape[1])], [str(c) for c in cells.columns], fontsize=8)
+    ax.set_yticks([i + 0.45 for i in range(len(cells))], [str(r) for r in cells.index], fontsize=8 if letters else 10)
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def small_multiples(panels: list[tuple[str, str, pd.Series]], marks: dict[int, str] | None = None,
+                    years: range = range(2012, 2026)) -> tuple[Any, Any]:
+    """One line chart per (title, unit, series by year) in a 2-column grid; gaps stay gaps; dashed lines at marks."""
+    rows = (len(panels) + 1) // 2
+    fig, axes = plt.subplots(rows, 2, figsize=(10, 3.5 * rows), dpi=100, squeeze=False)
+    for ax, (title, unit, series) in zip(axes.flat, panels):
+        values = series.reindex(years).astype(float)
+        ax.plot(values.index, values.to_numpy(), marker="o", color=PALETTE[0], linewidth=1.5)
+        ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_xlim(years.start - 0.5, years.stop - 0.5)
+        ax.set_ylim(bottom=0)
+        for year, style in (marks or {}).items():
+            ax.axvline(year, color="#999999", linestyle=style, linewidth=1)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    return fig, axes
