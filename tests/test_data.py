@@ -99,10 +99,10 @@ def test_missing_file(copy_of_data: Path) -> None:
 
 @pytest.mark.parametrize("old, new, message", [
     ("date,precision", "day,precision", r"missing: \['date'\]; unexpected: \['day'\]"),
-    ("2012-09-09,", "9 Sept 2012,", r"events\.csv, row 2, column 'date': '9 Sept 2012' is not a date"),
+    ("2012-09-08,", "8 Sept 2012,", r"events\.csv, row 2, column 'date': '8 Sept 2012' is not a date"),
     (",general,", ",europe,", r"row \d+, column 'thread': 'europe' is not one of the allowed values"),
-    (",wp-apec-2012", ",made-up-source", "source 'made-up-source' is not listed"),
-    ("2012-09-09,day,general", "2012-09-09,,general", "column 'precision': the value is required"),
+    (",tass-2012-09-08", ",made-up-source", "source 'made-up-source' is not listed"),
+    ("2012-09-08,day,general", "2012-09-08,,general", "column 'precision': the value is required"),
 ], ids=["renamed column", "wrong type", "value outside allowed set", "unknown source id", "empty required cell"])
 def test_edited_csv_fails_with_a_message_naming_the_problem(copy_of_data: Path, old: str, new: str, message: str) -> None:
     _edit(copy_of_data / "core" / "events.csv", old, new)
