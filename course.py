@@ -3,9 +3,12 @@
 
     python3 course.py lab     # install into ./.venv (first time only) and open JupyterLab at the start-here notebook
     python3 course.py test    # install into ./.venv (with test extras) and run the whole test suite
+    python3 course.py site    # build the course website in ./_site/html (own environment ./.venv-site)
 
 Everything goes into a virtual environment in ./.venv, so it works where the system Python refuses
-`pip install` (PEP 668 "externally managed"). Extra arguments after `test` are passed to pytest.
+`pip install` (PEP 668 "externally managed"). Extra arguments after `test` are passed to pytest; after `site`,
+to site/build.py (`--instructor` adds the solutions, `--no-lite` skips the in-browser version, `--help` lists
+the rest). The website's tools live in ./.venv-site and the in-browser version's in ./lite/.venv.
 """
 from __future__ import annotations
 
@@ -53,6 +56,39 @@ def ensure_venv(dev: bool) -> None:
     stamp.write_text(" ".join(sorted(wanted)))
 
 
+SITE_VENV = ROOT / ".venv-site"
+SITE_PY = SITE_VENV / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_site_venv() -> None:
+    """Create .venv-site with the website's tools (Sphinx, MyST-NB, the book theme), unless already done.
+
+    Kept apart from .venv so that the site's pins never move the course's own packages."""
+    wanted = hashlib.sha256((ROOT / "requirements-site.txt").read_bytes()).hexdigest()
+    stamp = SITE_VENV / ".installed"
+    if SITE_PY.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    if not SITE_PY.exists():
+        say(f"creating the website's environment in {SITE_VENV}")
+        venv.EnvBuilder(with_pip=True).create(SITE_VENV)
+    say("installing the website's tools (Sphinx, MyST-NB, sphinx-book-theme)")
+    subprocess.run([str(SITE_PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r",
+                    "requirements-site.txt"], cwd=ROOT, check=True)
+    stamp.write_text(wanted)
+
+
+def site(argv: list[str]) -> int:
+    """Build the in-browser version (unless --no-lite), then the website with it under lite/."""
+    args = [a for a in argv if a != "--no-lite"]
+    if "--badges" not in args and "--help" not in args and "-h" not in args and "--no-lite" not in argv:
+        if subprocess.call([sys.executable, str(ROOT / "lite" / "build.py")], cwd=ROOT):
+            say("the in-browser (JupyterLite) build failed; see above, or build the site with --no-lite")
+            return 1
+        args = ["--lite-dir", str(ROOT / "lite" / "_output"), *args]
+    ensure_site_venv()
+    return subprocess.call([str(SITE_PY), str(ROOT / "site" / "build.py"), *args], cwd=ROOT)
+
+
 def lab_args(extra: list[str]) -> list[str]:
     """The `jupyter lab` arguments: serve the whole course folder and open the start-here notebook."""
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
@@ -61,9 +97,11 @@ def lab_args(extra: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
-    if not argv or argv[0] not in ("lab", "test"):
+    if not argv or argv[0] not in ("lab", "test", "site"):
         print(__doc__)
         return 2
+    if argv[0] == "site":
+        return site(argv[1:])
     if argv[0] == "lab":
         ensure_venv(dev=False)
         say(f"opening JupyterLab at {START} (stop it with Ctrl+C)")
