@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from ._errors import BankError, CourseError, DataError, install_friendly_errors
 from .charts import PALETTE, figure, finish
-from .data import cite, describe, excerpt, load, source_line, sources
+from .data import describe, excerpt, load, source_line, sources
 from .tables import one_per_year, table
 from .quiz import answer, ask, check, explain, hint, progress, saved_answer, score
 
-__all__ = ["BankError", "CourseError", "DataError", "PALETTE", "answer", "ask", "check", "cite", "describe",
+__all__ = ["BankError", "CourseError", "DataError", "PALETTE", "answer", "ask", "check", "describe",
            "excerpt", "explain", "figure", "finish", "hint", "load", "progress", "saved_answer", "score",
            "source_line", "sources", "table", "one_per_year"]
 
