@@ -5,14 +5,18 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = Path(__file__).resolve().parent / "_data"  # the in-browser build's wheel carries a copy of data/ here
 
 
 def data_dir() -> Path:
-    """The course's data folder: TURNEAST_DATA, else next to the package, else above the working folder."""
+    """The course's data folder: TURNEAST_DATA, else next to the package, else the copy inside the package
+    (the in-browser build's wheel), else above the working folder."""
     if os.environ.get("TURNEAST_DATA"):
         return Path(os.environ["TURNEAST_DATA"])
     if (ROOT / "data" / "core").is_dir():
         return ROOT / "data"
+    if (BUNDLED / "core").is_dir():  # JupyterLite: found without the browser's /drive
+        return BUNDLED
     for folder in (Path.cwd(), *Path.cwd().parents):  # e.g. JupyterLite, where the package is a wheel
         if (folder / "data" / "core" / "datapackage.json").is_file():
             return folder / "data"
