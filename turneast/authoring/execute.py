@@ -2,19 +2,25 @@
 
     python -m turneast.authoring.execute notebooks/*.ipynb solutions/*.ipynb
 
-Each notebook runs with a fresh, empty progress file, so stored outputs never depend on anyone's
-saved answers. Widget views are removed from stored outputs, so GitHub and other static viewers
-show each question's readable text; running the cell in JupyterLab brings the live widget back.
+Each notebook runs with a fresh, empty progress file and with question options in bank order
+(TURNEAST_FIXED_ORDER=1), so stored outputs never depend on anyone's saved answers or learner id.
+Widget views are removed from stored outputs, so GitHub and other static viewers show each
+question's readable text; running the cell in JupyterLab brings the live widget back.
 """
+
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -28,19 +34,34 @@ def strip_widget_views(nb: nbformat.NotebookNode) -> None:
     nb.metadata.pop("widgets", None)
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
-    """Run a notebook in memory, in folder cwd, with a fresh, empty progress file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old = os.environ.get("TURNEAST_PROGRESS")
-        os.environ["TURNEAST_PROGRESS"] = str(Path(tmp) / "progress.json")
-        try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                           resources={"metadata": {"path": str(cwd)}}).execute()
-        finally:
-            if old is None:
-                os.environ.pop("TURNEAST_PROGRESS", None)
+@contextmanager
+def course_environment(progress: Path) -> Iterator[None]:
+    """Set TURNEAST_PROGRESS and TURNEAST_FIXED_ORDER for kernels started inside; restore them afterwards."""
+    wanted = {"TURNEAST_PROGRESS": str(progress), "TURNEAST_FIXED_ORDER": "1"}
+    old = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
             else:
-                os.environ["TURNEAST_PROGRESS"] = old
+                os.environ[key] = value
+
+
+def execute(
+    nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300, progress: Path | None = None
+) -> nbformat.NotebookNode:
+    """Run a notebook in memory, in folder cwd, with an empty progress file (a temporary one by default)."""
+    with tempfile.TemporaryDirectory() as tmp, course_environment(progress or Path(tmp) / "progress.json"):
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            store_widget_state=False,
+            resources={"metadata": {"path": str(cwd)}},
+        ).execute()
     return nb
 
 
@@ -52,13 +73,34 @@ def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
     return nb
 
 
-def main(argv: list[str]) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(
+        prog="python -m turneast.authoring.execute",
+        description="Run notebooks in place and store their outputs (fresh progress file, "
+        "options in bank order, widget views stripped).",
+    )
+    p.add_argument("notebooks", nargs="+", type=Path, help="notebook files to run and save")
+    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell (default 300)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    for name in argv:
-        run(Path(name))
-        print(f"executed {name}")
+    args = parser().parse_args(argv)
+    missing = [str(p) for p in args.notebooks if p.suffix != ".ipynb" or not p.is_file()]
+    if missing:
+        print(f"error: not a notebook file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    for path in args.notebooks:
+        try:
+            run(path, args.timeout)
+        except CellExecutionError as exc:
+            print(f"error: {path} stopped with an error, so it was not saved:\n{exc}", file=sys.stderr)
+            return 1
+        print(f"executed {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
