@@ -96,3 +96,27 @@ def small_multiples(panels: list[tuple[str, str, pd.Series]], marks: dict[int, s
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     return fig, axes
+
+
+def report_dots(rows: pd.DataFrame, order: list[str], *, value: str, label: str, approximate: str,
+                by: str = "state") -> tuple[Any, Any]:
+    """One labelled marker per report, a line per category (hollow = approximate); empty lines say so."""
+    fig, ax = figure(9, 0.9 * len(order) + 1)
+    for i, name in enumerate(order):
+        known = rows[(rows[by] == name) & rows[value].notna()].reset_index(drop=True)
+        if known.empty:
+            ax.text(0.01, i, "no figure reported", transform=ax.get_yaxis_transform(), va="center",
+                    fontsize=9, color="#555555", style="italic")
+        for k, report in known.iterrows():
+            y = i + 0.22 * (k - (len(known) - 1) / 2)  # equal figures from different reports stay apart
+            face = "white" if bool(report[approximate]) else PALETTE[0]
+            ax.plot(report[value], y, "o", markersize=8, color=PALETTE[0], markerfacecolor=face)
+            ax.annotate(str(report[label]), (report[value], y), xytext=(7, 0), textcoords="offset points",
+                        va="center", fontsize=7)
+    ax.set_yticks(range(len(order)), order)
+    ax.set_ylim(-0.6, len(order) - 0.4)
+    ax.plot([], [], "o", color=PALETTE[0], label="figure given as exact")
+    ax.plot([], [], "o", color=PALETTE[0], markerfacecolor="white",
+            label="figure given as approximate ('about')")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return fig, ax
