@@ -8,6 +8,7 @@ import pytest
 
 _TMP = tempfile.mkdtemp(prefix="turneast-tests-")
 os.environ["TURNEAST_PROGRESS"] = os.path.join(_TMP, "progress.json")
+os.environ["TURNEAST_FIXED_ORDER"] = "1"  # bank order for question options (see questions.shown)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,7 +1,9 @@
 """Where the course keeps its data and the learner's progress."""
+
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +26,18 @@ def data_dir() -> Path:
 
 
 def progress_path() -> Path:
-    """The learner's progress file (override with TURNEAST_PROGRESS)."""
+    """The learner's progress file (override with TURNEAST_PROGRESS).
+
+    Default: ~/.local/share/turneast/progress.json (XDG_DATA_HOME), %APPDATA%\\turneast\\progress.json on
+    Windows; under Pyodide (JupyterLite) /drive/.turneast-progress.json, or the in-memory home folder
+    when the browser gives the page no /drive (answers then last only until the page is closed).
+    """
     override = os.environ.get("TURNEAST_PROGRESS")
     if override:
         return Path(override).expanduser()
+    if sys.platform == "emscripten":  # JupyterLite: the browser's storage for the site, when it is there
+        drive = Path("/drive")
+        return (drive if drive.is_dir() else Path.home()) / ".turneast-progress.json"
     if os.name == "nt":
         base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
     else:
