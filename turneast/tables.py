@@ -23,7 +23,7 @@ class Table:
     def _repr_html_(self) -> str:
         uuid = hashlib.sha256(self.frame.to_csv().encode()).hexdigest()[:10]  # stable, and distinct per table
         styler = self.frame.style.set_uuid(uuid).format(na_rep=_NA, precision=2, thousands=None)
-        styler = styler.format(lambda d: f"{d:%Y-%m-%d}", subset=[c for c in self.frame.columns
+        styler = styler.format(lambda d: _NA if pd.isna(d) else f"{d:%Y-%m-%d}", subset=[c for c in self.frame.columns
                                                                    if pd.api.types.is_datetime64_any_dtype(self.frame[c])])
         styler = styler.set_properties(subset=self._text_columns(), **{"text-align": "left", "white-space": "normal"})
         styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left;"}])
