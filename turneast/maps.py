@@ -136,8 +136,8 @@ def membership_map(combination: dict[str, str]) -> tuple[Any, Any]:
     inset.set_title("Railway corridor (schematic line)", fontsize=9)
     handles = [Patch(facecolor=c, hatch=h, edgecolor="#555555", label=n) for n, (c, h) in MEMBERSHIP_STYLE.items()]
     handles.append(plt.Line2D([], [], color="black", linestyle="--", linewidth=2.2, label="railway (schematic)"))
-    ax.legend(handles=handles, loc="lower left", fontsize=9, title="Full membership (hatched = CSTO)",
-              title_fontsize=9, framealpha=0.95)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=9,
+              title="Full membership (hatched = CSTO)", title_fontsize=9, frameon=False)  # below: no country hidden
     return fig, ax
 
 
