@@ -235,12 +235,15 @@ def as_html(q: Question) -> str:
         f"</small></p>",
         f"<p>{e(q.prompt)}</p>",
     ]
+
+    def lettered(texts: tuple[str, ...]) -> str:  # letters written out: viewers' CSS may number an <ol type="A">
+        return "<p>" + "<br>\n".join(f"{LETTERS[i]}) {e(t)}" for i, t in enumerate(texts)) + "</p>"
+
     if q.type in ("single", "multiple", "ordering"):
-        texts = q.items if q.type == "ordering" else q.options
-        parts.append('<ol type="A">' + "".join(f"<li>{e(t)}</li>" for t in texts) + "</ol>")
+        parts.append(lettered(q.items if q.type == "ordering" else q.options))
     elif q.type == "matching":
         parts.append("<p>Match each statement:</p><ul>" + "".join(f"<li>{e(t)}</li>" for t in q.left) + "</ul>")
-        parts.append('<p>with one of:</p><ol type="A">' + "".join(f"<li>{e(t)}</li>" for t in q.right) + "</ol>")
+        parts.append("<p>with one of:</p>" + lettered(q.right))
     elif q.type == "numeric":
         parts.append(f"<p>Answer with a number{f', in {e(q.unit)}' if q.unit else ''}.</p>")
     elif q.type == "reflection":
