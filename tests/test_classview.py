@@ -267,6 +267,16 @@ def test_gather_command_line_writes_tables_charts_sheet_and_report(tmp_path: Pat
     assert report.startswith("3 learner(s) counted; 1 file(s) skipped; 1 other file(s) ignored")
 
 
+def test_a_missing_or_empty_folder_still_gives_a_finished_report(tmp_path: Path) -> None:
+    g = classview.gather(tmp_path / "nowhere")
+    assert g.count == 0 and g.notes == [f"{tmp_path / 'nowhere'} is not a folder."]
+    (tmp_path / "empty").mkdir()
+    result = cli("gather", str(tmp_path / "empty"), "--out", "report", cwd=tmp_path)
+    assert result.returncode == 1 and "0 learner(s)" in result.stdout
+    assert (tmp_path / "report" / "report.txt").read_text().startswith("0 learner(s) counted; 0 file(s) skipped")
+    assert (tmp_path / "report" / "discussion.html").exists() and (tmp_path / "report" / "by_question.png").exists()
+
+
 def test_chart_labels_are_plain_text_and_the_work_is_bounded(gathered: classview.Gathered, tmp_path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -346,17 +356,22 @@ def _build_runtime_cases(folder: Path, cases: list[dict]) -> list[str]:
     shutil.copy(honest["ana"], folder / "copy_of_ana.json")
     (folder / "honest_bom.json").write_bytes(b"\xef\xbb\xbf" + honest["ben"].read_bytes())
     (folder / "honest_utf16.json").write_bytes(honest["chen"].read_text(encoding="utf-8").encode("utf-16"))
-    os.symlink(folder / "honest_ana.json", folder / "inside_link.json")
-    os.symlink("/dev/zero", folder / "dev_zero.json")
-    os.symlink("/etc/passwd", folder / "passwd.json")
     (folder / "inner").mkdir()
-    os.symlink(folder / "inner", folder / "linked_dir")  # not followed, even inside the folder (no loops)
-    os.mkfifo(folder / "fifo.json")
     missing = []
-    try:
-        os.mknod(folder / "device.json", 0o600 | 0o020000, os.makedev(1, 3))  # like /dev/null
-    except (PermissionError, AttributeError, OSError):
-        missing.append("device.json")
+    links = {"inside_link.json": folder / "honest_ana.json", "dev_zero.json": Path("/dev/zero"),
+             "passwd.json": Path("/etc/passwd"), "linked_dir": folder / "inner"}  # a folder link is never followed
+    for name, target in links.items():
+        try:
+            os.symlink(target, folder / name)
+        except (OSError, NotImplementedError):  # e.g. Windows without the right to make links
+            missing.append(name)
+    special = {"fifo.json": lambda p: os.mkfifo(p),
+               "device.json": lambda p: os.mknod(p, 0o600 | 0o020000, os.makedev(1, 3))}  # like /dev/null
+    for name, make in special.items():
+        try:
+            make(folder / name)
+        except (AttributeError, OSError):  # no FIFOs on Windows; mknod needs privileges
+            missing.append(name)
     (folder / "big.json").write_bytes(b" " * (classview.MAX_BYTES + 1))
     real = {"qid": "start.first_year", "response": "2012", "time": "2026-11-02T10:00:00+00:00"}
     fake = [{"qid": f"made.up_{i:04d}", "status": "correct", "response": "A"} for i in range(5000)]
@@ -507,8 +522,9 @@ def test_canvas_gradebook_round_trip(tmp_path: Path) -> None:
     assert "NO EXPORT Dahl, Dana (dahldana_1004_5004_my-answers.json could not be used: not valid JSON" in result.stdout
     assert "NO EXPORT Eriksen, Emil" in result.stdout
     listing = list(csv.DictReader(open(tmp_path / "canvas-unmatched.csv", encoding="utf-8")))
-    assert [(r["kind"], r["who"].split(" (")[0]) for r in listing] == [
+    assert [(r["kind"], r["who"]) for r in listing] == [
         ("roster row without an export", "Dahl, Dana"), ("roster row without an export", "Eriksen, Emil")]
+    assert listing[0]["why"].startswith("dahldana_1004_5004_my-answers.json could not be used: not valid JSON")
 
 
 def test_canvas_gradebook_with_lessons_and_new_columns(tmp_path: Path) -> None:
@@ -530,7 +546,8 @@ def test_moodle_gradebook_round_trip(tmp_path: Path) -> None:
     assert [(r["Email address"], r["ex01_china"]) for r in records] == [
         ("ana.andersson@uni.example", "80"), ("chen.wei@uni.example", "20")]
     # Ben typed his login, which a Moodle grade export does not hold: listed, not dropped
-    assert "NOT MATCHED bakerben_1002_5002_my-answers.json: the login 'BBaker' matches no roster row" in result.stdout
+    assert ("NOT MATCHED bakerben_1002_5002_my-answers.json: the login 'BBaker' matches no roster row "
+            "(closest: Ben Baker)") in result.stdout
     for name in ("Ben Baker", "Dana Dahl", "Emil Eriksen"):
         assert f"NO EXPORT {name}" in result.stdout
     kinds = [r["kind"] for r in csv.DictReader(open(tmp_path / "moodle-unmatched.csv", encoding="utf-8"))]
@@ -577,7 +594,7 @@ def test_gradebook_uses_canvas_file_names_and_lists_conflicts(tmp_path: Path, mo
                for n in book.notes)
     conflict = [why for files, why in book.unmatched_exports if "impostorivan" in files]
     assert conflict and "belongs to Nils, No, but Canvas filed the export under Ivan, I" in conflict[0]
-    assert "Student, Test (Canvas's test student)" in book.missing
+    assert ("Student, Test", "Canvas's test student") in book.missing
     out = classview.write_csv(tmp_path / "out.csv", book.header, book.rows)
     check_canvas_import(out, {"2001", "2002", "2099"})
 
@@ -595,7 +612,7 @@ def test_two_people_claiming_one_roster_row_are_not_scored(tmp_path: Path, monke
     roster = _roster(tmp_path, ["First name,Last name,ID number,Email address,Username", "Al,A,a@x,a@x,b@x"])
     book = classview.gradebook(classview.gather(sub), classview.read_roster(roster))
     assert any("several different exports claim Al A" in why for _, why in book.unmatched_exports)
-    assert book.rows == [] and book.missing == ["Al A"]
+    assert book.rows == [] and book.missing == [("Al A", "")]
 
 
 def test_roster_formats_and_mistakes(tmp_path: Path) -> None:

@@ -1001,7 +1001,7 @@ class Gradebook:
     columns: list[str]                       # the notebooks scored, in course order
     matched: list[tuple[str, str]]           # (roster name, learner files)
     unmatched_exports: list[tuple[str, str]]  # (files, why)
-    missing: list[str]                       # roster rows without an export
+    missing: list[tuple[str, str]]           # roster rows without an export: (name, why, or '')
     notes: list[str]
 
     def table(self) -> Any:
@@ -1060,6 +1060,23 @@ class _Owners:
         return rows.pop() if len(rows) == 1 else None
 
 
+def _closest(roster: Roster, typed: tuple[str, ...], columns: list[str]) -> str:
+    """The roster row whose login, email or name looks most like what was typed (a hint, never a match)."""
+    import difflib
+    best, name = 0.75, ""
+    for row in roster.rows:
+        values = [roster.value(row, c) for c in columns] + [_name_of(roster, row)]
+        forms = {re.sub(r"[^a-z0-9]", "", v.casefold().split("@")[0]) for v in values if v.strip()}
+        forms |= {re.sub(r"[^a-z0-9]", "", "".join(reversed(v.casefold().split(",")))) for v in values if "," in v}
+        for ident in typed:
+            key = re.sub(r"[^a-z0-9]", "", ident.casefold().split("@")[0])
+            for form in forms:
+                ratio = difflib.SequenceMatcher(None, key, form).ratio() if key and form else 0
+                if ratio > best:
+                    best, name = ratio, _name_of(roster, row)
+    return name
+
+
 def gradebook(g: Gathered, roster: Roster, lessons: bool = False, notebooks: list[str] | None = None,
               points: float = DEFAULT_POINTS, match: str | None = None, unattempted: str = "blank") -> Gradebook:
     """Match learners to roster rows by the login they typed (and by the names an LMS download gives files)
@@ -1103,7 +1120,8 @@ def gradebook(g: Gathered, roster: Roster, lessons: bool = False, notebooks: lis
         else:
             why = (f"the login {', '.join(map(repr, ln.identifiers))} matches no roster row" if ln.identifiers
                    else "the learner typed no login")
-            unmatched.append((files, why))
+            close = _closest(roster, ln.identifiers, match_columns)
+            unmatched.append((files, why + (f" (closest: {close})" if close else "")))
     for r, lns in assigned.items():
         if len(lns) > 1:  # different people (no shared login or progress file) claiming one roster row
             names = "; ".join(", ".join(ln.files) for ln in lns)
@@ -1151,7 +1169,7 @@ def gradebook(g: Gathered, roster: Roster, lessons: bool = False, notebooks: lis
         if ln is None:
             test_student = _name_of(roster, row) == "Student, Test"
             extra = unusable.get(r, []) + (["Canvas's test student"] if test_student else [])
-            missing.append(_name_of(roster, row) + (f" ({'; '.join(extra)})" if extra else ""))
+            missing.append((_name_of(roster, row), "; ".join(extra)))
             continue  # not in the file: the LMS leaves this learner's grades as they are
         matched.append((_name_of(roster, row), ", ".join(ln.files)))
         if ln.version != "current":
@@ -1173,7 +1191,7 @@ def gradebook_report(book: Gradebook) -> str:
     columns = ", ".join(book.columns) or "-"
     lines = [f"{len(book.matched)} learner(s) scored in {len(book.columns)} column(s): {columns}."]
     lines += [f"NOT MATCHED {safe(files, 200)}: {why}" for files, why in book.unmatched_exports]
-    lines += [f"NO EXPORT {name}" for name in book.missing]
+    lines += [f"NO EXPORT {name}" + (f" ({why})" if why else "") for name, why in book.missing]
     lines += [f"NOTE {n}" for n in book.notes]
     return "\n".join(lines) + "\n"
 
@@ -1243,7 +1261,7 @@ def main(argv: list[str]) -> int:
     listing = out.with_name(out.stem + "-unmatched.csv")
     write_csv(listing, ["kind", "who", "why"],
               [["export without a roster row", files, why] for files, why in book.unmatched_exports]
-              + [["roster row without an export", name, ""] for name in book.missing])
+              + [["roster row without an export", name, why] for name, why in book.missing])
     print(gradebook_report(book), end="")
     print(f"Wrote {out} ({roster.lms}) and {listing}.")
     return 0
