@@ -192,7 +192,8 @@ def test_gather_reads_an_lms_download(gathered: classview.Gathered) -> None:
     assert files == ["Chen Wei_88213_assignsubmission_file_/my-answers.json",
                      "anderssonana_1001_5001_my-answers.json", "bakerben_1002_5002_my-answers.json"]
     assert sorted(ln.label for ln in gathered.learners) == ["learner 1", "learner 2", "learner 3"]
-    assert {ln.version for ln in gathered.learners} == {"current"}
+    assert {ln.version for ln in gathered.learners} == {"current"}, (
+        "a question bank changed since the fixtures were made: run tests/fixtures/exports/make_fixtures.py")
 
 
 def test_questions_in_course_order_with_text_and_counts(gathered: classview.Gathered) -> None:
@@ -318,12 +319,24 @@ def test_version_stamp_flags_exports_from_another_bank(tmp_path: Path, monkeypat
     g = classview.gather(tmp_path / "class", names=True)
     versions = {ln.label: ln.version for ln in g.learners}
     assert versions["now@x"] == "current"
-    assert versions["old@x"] == "made with an older question bank (core; course 0.0.9)"
-    assert versions["Cy"] == "no version stamp (an older export)"  # a version-1 export, still read
+    assert versions["old@x"] == "older question bank: core (course 0.0.9)"
+    assert versions["Cy"] == "no version stamp: an export from an older course"  # a version-1 export, still read
     assert all(ln.answers["start.first_year"].status == classview.CORRECT for ln in g.learners)
-    assert any("2 of 3 learner(s) exported with another version" in n and "graded with the current banks" in n
+    assert any("2 of 3 learner(s) exported with other question banks" in n and "graded with the current banks" in n
                for n in g.notes)
+    assert f"The exports come from different course versions: 0.0.9 (1), {classview.course_version()} (1)." in g.notes
     assert set(classview.by_learner(g)["version"]) == {"current", versions["old@x"], versions["Cy"]}
+
+
+def test_another_course_version_with_the_same_banks_changes_no_grade(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "class").mkdir()
+    _export_as(tmp_path, "now", "now@x", {"start.first_year": "2012"}, monkeypatch)
+    later = _export_as(tmp_path, "later", "later@x", {"start.first_year": "2012"}, monkeypatch)
+    later.write_text(json.dumps({**json.loads(later.read_text()), "course_version": "9.9.9"}))
+    g = classview.gather(tmp_path / "class")
+    assert {ln.version for ln in g.learners} == {"current"}
+    assert g.notes[-2:] == [f"The exports come from different course versions: {classview.course_version()} (1), "
+                            "9.9.9 (1).", "Their question banks match the current ones, so no grade is affected."]
 
 
 def test_duplicates_count_once_and_exports_of_one_learner_merge(tmp_path: Path, monkeypatch) -> None:

@@ -568,12 +568,12 @@ class Gathered:
 def _version_note(e: _Export, current: dict[str, str], owner: dict[str, str]) -> str:
     """'' when the export's banks match the current ones for every question it answers, else what differs."""
     if e.banks is None:
-        return "no version stamp (an older export)"
+        return "no version stamp: an export from an older course"
     used = sorted({owner[q] for q in e.answers if q in owner})
     changed = [b for b in used if e.banks.get(b) != current.get(b)]
     if not changed:
         return ""
-    return f"made with an older question bank ({', '.join(changed)}; course {safe(e.version or '?', 20)})"
+    return f"older question bank: {', '.join(changed)} (course {safe(e.version or '?', 20)})"
 
 
 class _Groups:
@@ -679,11 +679,18 @@ def gather(folder: Path, names: bool = False) -> Gathered:
         if names:
             label = safe(identifiers[0] if identifiers else (files[0].display or files[0].name), 60)
         learners.append(Learner(label, identifiers, tuple(e.name for e in files), answers, version))
+    versions = Counter(e.version or "unknown" for e in exports if e.banks is not None)
+    if len(versions) > 1:
+        notes.append("The exports come from different course versions: "
+                     + ", ".join(f"{safe(v, 20)} ({n})" for v, n in sorted(versions.items())) + ".")
     old = [ln for ln in learners if ln.version != "current"]
     if old:
-        notes.append(f"{len(old)} of {len(learners)} learner(s) exported with another version of the question banks "
-                     f"({'; '.join(sorted({ln.version for ln in old}))}). They were graded with the current banks, "
-                     "the only ones this copy of the course has; their rows are marked in the 'version' column.")
+        kinds = " / ".join(sorted({ln.version for ln in old}))
+        notes.append(f"{len(old)} of {len(learners)} learner(s) exported with other question banks than this copy of "
+                     f"the course has ({kinds}). They were graded with the current banks, the only ones there are "
+                     "here; their rows are marked in the 'version' column.")
+    elif len(versions) > 1:
+        notes.append("Their question banks match the current ones, so no grade is affected.")
     return Gathered(learners, skipped, notes, found.ignored)
 
 
@@ -853,7 +860,7 @@ def chart(table: Any, path: Path | None = None, notebook: str | None = None) -> 
         if pct == 0:
             ax.plot([0.6], [y], marker="|", markersize=14, markeredgewidth=4, color=PALETTE[3])
         ax.text(101, y, f"{pct:.0f}% correct · {r['answered_of']}", va="center", fontsize=8,
-                color=PALETTE[3] if pct == 0 else "#222222", clip_on=False, **plain)
+                color="#9a3412" if pct == 0 else "#222222", clip_on=False, **plain)  # dark enough for small text
     title = "How the class answered each question" + (f": {notebook}" if notebook else "")
     ax.set_title(title, loc="left", fontweight="bold", pad=12, **plain)
     if capped:
