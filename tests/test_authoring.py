@@ -600,10 +600,10 @@ else:
             for student in ("solved", "untouched"):
                 nb = gb.find_submission_notebook(a, a, student)
                 tests = [g for g in nb.grades
-                         if g.cell.cell_type == "code" and not g.cell.grade_id.startswith("answer_")]
+                         if g.cell.cell_type == "code" and not g.cell.name.startswith("answer_")]
                 out.setdefault(f"{a}/{student}", {"success": True}).update({
                     "auto": sum(g.auto_score or 0 for g in tests), "max_auto": sum(g.max_score for g in tests),
-                    "failed": [g.cell.grade_id for g in tests if (g.auto_score or 0) < g.max_score],
+                    "failed": [g.cell.name for g in tests if (g.auto_score or 0) < g.max_score],
                     "manual": sum(g.max_score for g in nb.grades if g not in tests),
                 })
 print("RESULT " + json.dumps(out))
