@@ -395,6 +395,11 @@ def _build_runtime_cases(folder: Path, cases: list[dict]) -> list[str]:
         {"qid": "q" * 300_000, "status": "correct", "response": "A"}, {**real, "response": "2008"}]}))
     (folder / '=HYPERLINK("evil")|cmd.json').write_text(json.dumps({**head, "answers": [
         {**real, "qid": "start.poll_china", "response": 50}]}))
+    if sys.platform.startswith("linux"):  # a name that is not UTF-8 (other systems refuse to make one)
+        with open(os.path.join(os.fsencode(folder), b"undecodable_\xff.json"), "w") as fh:
+            fh.write(json.dumps({**head, "answers": [{**real, "qid": "start.unfriendly", "response": ["Japan"]}]}))
+    else:
+        missing.append("undecodable_?.json")
     deep = folder.joinpath(*"abcdefghi")
     deep.mkdir(parents=True)
     shutil.copy(honest["ana"], deep / "deep.json")

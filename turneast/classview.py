@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+import itertools
 import json
 import math
 import os
@@ -60,7 +61,7 @@ DEFAULT_POINTS = 100
 
 
 # ---------------------------------------------------------------- small text helpers
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def safe(text: Any, limit: int = 80) -> str:
@@ -207,10 +208,16 @@ def export(path: Path, identifier: str = "", name: str = "") -> Path:
            "answers": [{"qid": a["qid"], "notebook": a.get("notebook", ""), "status": a.get("status"),
                         "response": a.get("response"), "time": a.get("time", "")} for a in latest.values()]}
     path = Path(path)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # written whole, then renamed: never half a file
+    try:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
+@cache
 def _export_widget_class() -> type:
     """The export widget's class (built lazily so that importing classview does not need ipywidgets)."""
     import ipywidgets as w
@@ -331,15 +338,24 @@ def parse_json(data: bytes) -> Any:
     if _too_deep(text):
         raise _Skip(f"nested deeper than {MAX_DEPTH} levels (an answers file needs 5)")
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+        doc = json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
         raise _Skip(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except (ValueError, RecursionError) as exc:
         raise _Skip(f"not valid JSON ({safe(exc, 80)})") from None
+    try:  # a \ud800 escape makes a text no file or screen can hold
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Skip("holds text that is not valid Unicode (a lone surrogate)") from None
+    return doc
 
 
 _KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFSOCK: "a socket"}
+          stat.S_IFSOCK: "a socket", stat.S_IFLNK: "a link that leads nowhere", stat.S_IFDIR: "a folder"}
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
 
 
 def read_regular(path: str, limit: int = MAX_BYTES) -> bytes:
@@ -347,16 +363,16 @@ def read_regular(path: str, limit: int = MAX_BYTES) -> bytes:
     try:
         info = os.lstat(path)
     except OSError as exc:
-        raise _Skip(f"cannot be read ({exc.strerror})") from None
+        raise _Skip(f"cannot be read ({_why(exc)})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _Skip(f"{_KINDS.get(stat.S_IFMT(info.st_mode), 'not a regular file')}, not a regular file")
+        raise _Skip(f"{_KINDS.get(stat.S_IFMT(info.st_mode), 'something else')}, not a regular file")
     if info.st_size > limit:
         raise _Skip(f"larger than {limit // 1_000_000 or limit // 1000} {'MB' if limit >= 1_000_000 else 'KB'}")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise _Skip(f"cannot be opened ({exc.strerror})") from None
+        raise _Skip(f"cannot be opened ({_why(exc)})") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check above
             raise _Skip("not a regular file")
@@ -371,7 +387,7 @@ def read_regular(path: str, limit: int = MAX_BYTES) -> bytes:
             raise _Skip("larger than the size limit (it grew while being read)")
         return b"".join(chunks)
     except OSError as exc:
-        raise _Skip(f"cannot be read ({exc.strerror})") from None
+        raise _Skip(f"cannot be read ({_why(exc)})") from None
     finally:
         os.close(fd)
 
@@ -397,16 +413,16 @@ def find_exports(folder: Path) -> _Found:
     while stack:
         current, depth = stack.pop()
         try:
-            with os.scandir(current) as it:
-                entries = sorted(it, key=lambda e: e.name, reverse=True)
+            with os.scandir(current) as it:  # at most MAX_ENTRIES are looked at, however big the folder
+                entries = sorted(itertools.islice(it, MAX_ENTRIES - seen + 1), key=lambda e: e.name)
         except OSError as exc:
-            found.skipped.append((safe(os.path.relpath(current, root)), f"folder cannot be read ({exc.strerror})"))
+            found.skipped.append((safe(os.path.relpath(current, root)), f"folder cannot be read ({_why(exc)})"))
             continue
-        for entry in reversed(entries):
+        for entry in entries:
             seen += 1
             if seen > MAX_ENTRIES or len(found.files) >= MAX_FILES:
-                found.notes.append(f"Stopped looking after {MAX_ENTRIES} entries or {MAX_FILES} answer files: "
-                                   "the rest of the folder was not read.")
+                what = f"{MAX_ENTRIES} files and folders" if seen > MAX_ENTRIES else f"{MAX_FILES} answer files"
+                found.notes.append(f"Stopped looking after {what}: the rest of the folder was not read.")
                 return found
             shown = safe(os.path.relpath(entry.path, root), 160)
             if entry.name == "__MACOSX" or entry.name.startswith("._"):
@@ -507,8 +523,7 @@ def _read_export(shown: str, path: str) -> _Export:
     if _CONTROL.search(identifier):
         raise _Skip("the identifier holds invisible characters")
     canonical = json.dumps([identifier, fields["learner"], fields["learner_id"],
-                            sorted((q, t, json.dumps(r, sort_keys=True)) for q, (t, _, r) in answers.items())],
-                           ensure_ascii=False)
+                            sorted((q, t, json.dumps(r, sort_keys=True)) for q, (t, _, r) in answers.items())])
     return _Export(name=shown, identifier=identifier, display=fields["learner"], learner_id=fields["learner_id"],
                    exported=fields["exported"], version=fields["course_version"], banks=banks, answers=answers,
                    unknown=unknown, digest=hashlib.sha256(canonical.encode()).hexdigest())
@@ -1228,6 +1243,9 @@ def main(argv: list[str]) -> int:
     gb.add_argument("--unattempted", choices=("blank", "zero"), default="blank",
                     help="score for a notebook a learner did not try: no score (default) or 0")
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a name gets '?', not a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
     if args.cmd == "export":
         try:
