@@ -19,6 +19,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         os.environ["TURNEAST_PROGRESS"] = os.path.join(_TMP, f"{parent.path.parent.name}-{parent.path.stem}.json")
 
 
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a notebook's last cell under nbval: running it top to bottom must not have saved any answer."""
+    parent = item.parent
+    if parent is None or type(parent).__name__ != "IPyNbFile" or (nextitem is not None and nextitem.parent is parent):
+        return
+    import json
+    path = os.environ["TURNEAST_PROGRESS"]
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            saved = [a.get("qid") for a in json.load(fh).get("attempts", [])]
+        assert not saved, f"{parent.path.name}: Run All saved answers for the learner: {saved}"
+
+
 def pytest_report_header() -> str:
     """Say up front whether the real-browser tests can run here."""
     import shutil

@@ -61,15 +61,20 @@ def test_lessons_are_numbered_in_sequence() -> None:
 
 
 def test_every_chart_has_alt_text() -> None:
+    """Charts are stored as <img alt="..."> (JupyterLab ignores alt on image/png), with a visible description too."""
     for path in LESSONS + GENERATED:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            pngs = sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
-            if pngs:
-                alts = sum("*Chart description:*" in o.get("data", {}).get("text/markdown", "")
-                           for o in cell.outputs)
-                assert alts >= pngs, f"{path.name}: a chart without alt text in cell {cell.source[:60]!r}"
+            outputs = cell.get("outputs", [])
+            assert not any("image/png" in o.get("data", {}) for o in outputs), (
+                f"{path.name}: a bare image/png output (no alt text) in cell {cell.source[:60]!r}")
+            imgs = [m for o in outputs for m in re.findall(r"<img [^>]*>", o.get("data", {}).get("text/html", ""))]
+            for img in imgs:
+                assert re.search(r'alt="[^"]{20,}"', img), f"{path.name}: an image without alt text in {cell.source[:60]!r}"
+            if imgs:
+                described = sum("*Chart description:*" in o.get("data", {}).get("text/markdown", "") for o in outputs)
+                assert described >= len(imgs), f"{path.name}: a chart without a visible description: {cell.source[:60]!r}"
 
 
 def test_stored_outputs_hold_no_errors_or_widget_state() -> None:

@@ -1,6 +1,9 @@
 """Chart style of the course: a finding as title, units, a source line, colour-blind-safe colours, alt text."""
 from __future__ import annotations
 
+import base64
+import html
+import io
 import textwrap
 from typing import Any
 
@@ -42,9 +45,23 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", ha="left", va="bottom")
     bottom = (0.16 * len(lines) + 0.1) / fig.get_figheight()  # inches of source text, as a share of the figure
     fig.tight_layout(rect=(0, bottom, 1, top))
-    display(fig)
-    plt.close(fig)
+    display_with_alt(fig, alt)
     display(Markdown(f"*Chart description:* {alt}"))
+
+
+
+def png_html(png: bytes, alt: str) -> str:
+    """An <img> for PNG bytes that carries its alt text (JupyterLab ignores alt in image/png metadata)."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">'
+
+
+def display_with_alt(fig: Any, alt: str) -> None:
+    """Show a figure as an <img alt> (JupyterLab, GitHub, nbconvert and the website keep the alt), then close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    display({"text/html": png_html(buf.getvalue(), alt), "text/plain": repr(fig)}, raw=True)
 
 
 # ---------------------------------------------------------------- reusable course charts

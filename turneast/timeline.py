@@ -9,7 +9,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .charts import THREAD_COLOURS, figure
+from .charts import THREAD_COLOURS, figure, png_html
 
 THREAD_NAMES = {"general": "General", "china": "China", "central_asia": "Central Asia", "japan": "Japan",
                 "korea": "Korean Peninsula", "india": "India"}
@@ -57,7 +57,7 @@ class Explorer(w.VBox):
         self.events = events.sort_values("date")
         options = [("All threads", "all")] + [(THREAD_NAMES[t], t) for t in THREAD_NAMES if t in set(events["thread"])]
         self.choice = w.Dropdown(options=options, value="all", description="Thread:")
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.image = w.HTML()
         self.table = w.HTML()
         self.choice.observe(lambda _: self.update(), names="value")
         super().__init__([self.choice, self.image, self.table])
@@ -73,8 +73,8 @@ class Explorer(w.VBox):
         """Redraw the chart and the table for the chosen thread."""
         rows = self.selected()
         label = dict((v, k) for k, v in self.choice.options)[self.choice.value]
-        self.image.value = _png(draw(rows, f"{label}: {len(rows)} events, {rows['date'].min():%Y} to {rows['date'].max():%Y}"))
-        self.image.description = f"Timeline chart of {len(rows)} events"
+        title = f"{label}: {len(rows)} events, {rows['date'].min():%Y} to {rows['date'].max():%Y}"
+        self.image.value = png_html(_png(draw(rows, title)), f"Timeline chart. {title}; the table below lists them.")
         self.table.value = table_html(rows)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
