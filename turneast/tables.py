@@ -46,8 +46,8 @@ def table(frame: pd.DataFrame, index: bool = False) -> Table:
 
 
 def one_per_year(rows: pd.DataFrame, value: str, preference: list[str], by: str = "reporter") -> pd.DataFrame:
-    """One figure per year: from the first reporter in `preference` that gives one (columns: reporter, value)."""
+    """One figure per year from the first reporter in `preference` that gives one (reporter, value, source)."""
     rows = rows[rows[by].isin(preference) & rows[value].notna()]
     rank = rows[by].map({name: i for i, name in enumerate(preference)})
     best = rows.assign(_rank=rank).sort_values(["year", "_rank"]).drop_duplicates("year")
-    return best.set_index("year")[[by, value]]
+    return best.set_index("year")[[by, value] + (["source"] if "source" in rows.columns else [])]
