@@ -12,6 +12,7 @@ the PyPI fallback is switched off. Each notebook gets one first cell that instal
 matplotlib come with Pyodide, from its CDN unless --pyodide gives a local release (checked file by file against
 the sha256 sums in its pyodide-lock.json).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,7 @@ def ensure_tools() -> None:
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     say("installing the build tools into lite/.venv (once)")
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", *TOOLS, *pins()],
-                   check=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", *TOOLS, *pins()], check=True)
     stamp.write_text(wanted)
 
 
@@ -81,9 +81,28 @@ def browser_wheels() -> list[Path]:
 
     if set(have()) != set(wanted):
         say("downloading the pinned browser wheels (once): " + ", ".join(wanted.values()))
-        subprocess.run([str(PY), "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
-                        "--only-binary=:all:", "--platform", "any", "--implementation", "py", "--python-version",
-                        PYODIDE_PYTHON, "-d", str(WHEELS), *wanted.values()], check=True)
+        subprocess.run(
+            [
+                str(PY),
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--platform",
+                "any",
+                "--implementation",
+                "py",
+                "--python-version",
+                PYODIDE_PYTHON,
+                "-d",
+                str(WHEELS),
+                *wanted.values(),
+            ],
+            check=True,
+        )
     found = have()
     missing = set(wanted) - set(found)
     if missing:
@@ -105,8 +124,22 @@ def course_wheel(stage: Path, dest: Path, python: Path | str = PY, isolated: boo
     shutil.copytree(ROOT / "turneast", src / "turneast", ignore=shutil.ignore_patterns("__pycache__", "_data"))
     shutil.copytree(ROOT / "data", src / "turneast" / "_data", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (src / "MANIFEST.in").write_text("recursive-include turneast/_data *\n")
-    subprocess.run([str(python), "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
-                    *([] if isolated else ["--no-build-isolation"]), "-w", str(dest), str(src)], check=True)
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-deps",
+            *([] if isolated else ["--no-build-isolation"]),
+            "-w",
+            str(dest),
+            str(src),
+        ],
+        check=True,
+    )
     wheel = next(dest.glob("turneast-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
@@ -123,8 +156,10 @@ def _version(wheel: Path) -> str:
 def install_cell(course: Path, wheels: list[Path]) -> str:
     """The first cell of every notebook: install the course and the widgets from the site's own wheels."""
     names = [f"turneast=={_version(course)}"] + [f"{w.name.split('-')[0]}=={_version(w)}" for w in wheels]
-    return ("# In the browser only: install the course package and the widgets shipped with this site.\n"
-            f"%pip install -q {' '.join(names)}")
+    return (
+        "# In the browser only: install the course package and the widgets shipped with this site.\n"
+        f"%pip install -q {' '.join(names)}"
+    )
 
 
 def _joined(value: object) -> object:
@@ -137,8 +172,11 @@ def stage_contents(stage: Path, cell: str) -> Path:
     contents = stage / "contents"
     for folder in ("notebooks", "exercises", "data"):
         if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, contents / folder, ignore=shutil.ignore_patterns("*.py", "__pycache__",
-                                                                                           ".ipynb_checkpoints"))
+            shutil.copytree(
+                ROOT / folder,
+                contents / folder,
+                ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"),
+            )
     for nb_path in sorted(contents.glob("*/*.ipynb")):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         for c in nb["cells"]:  # JupyterLite serves files as stored: join multi-line strings as a server would
@@ -148,9 +186,17 @@ def stage_contents(stage: Path, cell: str) -> Path:
                     out["text"] = _joined(out["text"])
                 for mime, value in out.get("data", {}).items():
                     out["data"][mime] = _joined(value)
-        nb["cells"].insert(1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0, {
-            "cell_type": "code", "execution_count": None, "id": "lite-install", "metadata": {"tags": ["lite"]},
-            "outputs": [], "source": cell})
+        nb["cells"].insert(
+            1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0,
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "lite-install",
+                "metadata": {"tags": ["lite"]},
+                "outputs": [],
+                "source": cell,
+            },
+        )
         nb_path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return contents
 
@@ -254,8 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.pyodide:
         add_pyodide(args.pyodide, stage)
     settings = {"disablePyPIFallback": True}  # everything not in Pyodide comes from the site's own pypi/
-    (stage / "jupyter-lite.json").write_text(json.dumps({"jupyter-lite-schema-version": 0, "jupyter-config-data": {
-        "litePluginSettings": {KERNEL_SETTINGS: settings}}}, indent=1))
+    (stage / "jupyter-lite.json").write_text(
+        json.dumps(
+            {
+                "jupyter-lite-schema-version": 0,
+                "jupyter-config-data": {"litePluginSettings": {KERNEL_SETTINGS: settings}},
+            },
+            indent=1,
+        )
+    )
     out = args.out.resolve()
     config = {"LiteBuildConfig": {"contents": [str(contents)], "output_dir": str(out)}}
     (stage / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1))
@@ -263,10 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     shipped = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = shipped.get("litePluginSettings", {}).get(KERNEL_SETTINGS, {})
     where = "this site (offline)" if (out / "static" / "pyodide").is_dir() else "Pyodide's CDN (needs internet)"
-    say(f"built {out}: Pyodide {PYODIDE_VERSION} from {where}; wheels from the site: "
+    say(
+        f"built {out}: Pyodide {PYODIDE_VERSION} from {where}; wheels from the site: "
         f"{', '.join(sorted(w.name for w in (stage / 'pypi').glob('*.whl')))}; "
         f"PyPI fallback {'off' if kernel.get('disablePyPIFallback') else 'ON'}. "
-        f"Serve it with `python3 -m http.server -d {out}`")
+        f"Serve it with `python3 -m http.server -d {out}`"
+    )
     return 0
 
 

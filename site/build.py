@@ -9,6 +9,7 @@ per data/*/datapackage.json, and the excerpts in data/core. Solutions are only i
 The generated sources go to <out>/src/ and the website to <out>/html/ (Sphinx + MyST-NB + sphinx-book-theme).
 Standard library only, apart from Sphinx itself, so it runs in the small site environment.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ ROOT = HERE.parent
 TITLE = "Russia's Turn to the East after the Ukraine War"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PREVIEW_ROWS = 8
-LIVE_NOTE = ("This question is answered live: open this page in JupyterLite, on Binder or in JupyterLab "
-             "(links at the top of the page). The answer is not shown here.")
+LIVE_NOTE = (
+    "This question is answered live: open this page in JupyterLite, on Binder or in JupyterLab "
+    "(links at the top of the page). The answer is not shown here."
+)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 
 
@@ -47,14 +50,20 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 def settings(args: argparse.Namespace) -> dict[str, str]:
     """site/config.toml, overridden by the command line; the repository URL defaults to git's origin."""
     conf = {k: str(v) for k, v in tomllib.loads((HERE / "config.toml").read_text(encoding="utf-8")).items()}
-    for key, value in (("repository_url", args.repo), ("jupyterhub_url", args.hub),
-                       ("binderhub_url", args.binder), ("jupyterlite_url", args.lite_url), ("branch", args.branch)):
+    for key, value in (
+        ("repository_url", args.repo),
+        ("jupyterhub_url", args.hub),
+        ("binderhub_url", args.binder),
+        ("jupyterlite_url", args.lite_url),
+        ("branch", args.branch),
+    ):
         if value is not None:
             conf[key] = value
     if not conf.get("repository_url"):
         try:
-            conf["repository_url"] = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, text=True,
-                                                    capture_output=True, check=True).stdout.strip()
+            conf["repository_url"] = subprocess.run(
+                ["git", "remote", "get-url", "origin"], cwd=ROOT, text=True, capture_output=True, check=True
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             conf["repository_url"] = ""
     conf["repository_url"] = re.sub(r"\.git$", "", conf["repository_url"].rstrip("/"))
@@ -72,8 +81,14 @@ def launch_links(path: str, conf: dict[str, str]) -> list[dict[str, str]]:
     lite = conf.get("jupyterlite_url", "")
     if lite:
         target = lite.rstrip("/") + "/lab/index.html?path=" + urllib.parse.quote(path)
-        links.append({"label": "Open in JupyterLite", "url": target, "site_relative": "" if "://" in lite else "1",
-                      "note": "runs in your browser, nothing to install; answers are kept in this browser"})
+        links.append(
+            {
+                "label": "Open in JupyterLite",
+                "url": target,
+                "site_relative": "" if "://" in lite else "1",
+                "note": "runs in your browser, nothing to install; answers are kept in this browser",
+            }
+        )
     repo, branch = conf.get("repository_url", ""), conf.get("branch", "main") or "main"
     if repo and conf.get("binderhub_url"):
         parts = urllib.parse.urlsplit(repo)
@@ -81,16 +96,29 @@ def launch_links(path: str, conf: dict[str, str]) -> list[dict[str, str]]:
             spec = "gh/" + parts.path.strip("/")
         else:
             spec = "git/" + urllib.parse.quote(repo, safe="")
-        url = (f"{conf['binderhub_url'].rstrip('/')}/v2/{spec}/{urllib.parse.quote(branch, safe='')}"
-               f"?urlpath={urllib.parse.quote('lab/tree/' + path, safe='')}")
-        links.append({"label": "Open on Binder", "url": url, "site_relative": "",
-                      "note": "a free temporary JupyterLab; answers are lost when it closes"})
+        url = (
+            f"{conf['binderhub_url'].rstrip('/')}/v2/{spec}/{urllib.parse.quote(branch, safe='')}"
+            f"?urlpath={urllib.parse.quote('lab/tree/' + path, safe='')}"
+        )
+        links.append(
+            {
+                "label": "Open on Binder",
+                "url": url,
+                "site_relative": "",
+                "note": "a free temporary JupyterLab; answers are lost when it closes",
+            }
+        )
     if repo and conf.get("jupyterhub_url"):
         folder = urllib.parse.urlsplit(repo).path.rstrip("/").rsplit("/", 1)[-1]
         query = urllib.parse.urlencode({"repo": repo, "branch": branch, "urlpath": f"lab/tree/{folder}/{path}"})
-        links.append({"label": "Open on your JupyterHub", "url":
-                      f"{conf['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?{query}", "site_relative": "",
-                      "note": "copies the course into your hub account (nbgitpuller) and keeps your answers there"})
+        links.append(
+            {
+                "label": "Open on your JupyterHub",
+                "url": f"{conf['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?{query}",
+                "site_relative": "",
+                "note": "copies the course into your hub account (nbgitpuller) and keeps your answers there",
+            }
+        )
     return links
 
 
@@ -133,8 +161,7 @@ class Linker:
         """text with every relative link rewritten (code spans and fenced code are left alone)."""
         pieces = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
         for i in range(0, len(pieces), 2):
-            pieces[i] = re.sub(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)",
-                               lambda m: self._one(source, m), pieces[i])
+            pieces[i] = re.sub(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)", lambda m: self._one(source, m), pieces[i])
         return "".join(pieces)
 
     def _one(self, source: str, m: re.Match[str]) -> str:
@@ -156,7 +183,7 @@ def chart_alt(outputs: list[dict[str, Any]], index: int) -> str:
     for holder in (meta, meta.get("image/png", {}), meta.get("image/jpeg", {})):
         if isinstance(holder, dict) and isinstance(holder.get("alt"), str) and holder["alt"].strip():
             return holder["alt"].strip()
-    for later in outputs[index + 1:]:
+    for later in outputs[index + 1 :]:
         data = later.get("data", {})
         text = _text(data.get("text/markdown", later.get("text", "")))
         match = re.search(r"Chart description:\**\s*(.+)", text, flags=re.S)
@@ -213,10 +240,12 @@ def stage_notebook(src: Path, dest: Path, rel: str, linker: Linker, alts: dict[s
                 if "text/html" not in data:
                     data["text/html"] = question_html(plain)
                 elif "live" not in _text(data["text/html"]).lower():
-                    data["text/html"] = (_text(data["text/html"])
-                                         + f'\n<p class="te-live-note">{html.escape(LIVE_NOTE)}</p>')
-        cell["outputs"] = [o for o in outputs if o.get("output_type") == "stream" or o.get("data")
-                           or o.get("output_type") == "error"]
+                    data["text/html"] = (
+                        _text(data["text/html"]) + f'\n<p class="te-live-note">{html.escape(LIVE_NOTE)}</p>'
+                    )
+        cell["outputs"] = [
+            o for o in outputs if o.get("output_type") == "stream" or o.get("data") or o.get("output_type") == "error"
+        ]
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -269,15 +298,19 @@ def dataset_page(folder: Path) -> str:
     pkg = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     out = [f"# Data: {pkg.get('title') or pkg.get('name') or folder.name}\n\n"]
     intro = f"<p>{esc(pkg.get('description', ''))}</p>"
-    intro += (f"<p>Folder <code>data/{esc(folder.name)}/</code>, described in its "
-              f"<code>datapackage.json</code> (a Frictionless Data Package). In a notebook: "
-              f"<code>te.load(\"{esc(folder.name)}/&lt;resource&gt;\")</code>.</p>")
+    intro += (
+        f"<p>Folder <code>data/{esc(folder.name)}/</code>, described in its "
+        f"<code>datapackage.json</code> (a Frictionless Data Package). In a notebook: "
+        f'<code>te.load("{esc(folder.name)}/&lt;resource&gt;")</code>.</p>'
+    )
     out.append(_html_block(intro))
     for res in pkg.get("resources", []):
         name = res.get("name", "")
         out.append(f"## {res.get('title') or name}\n\n")
-        info = [f"<p>{esc(res.get('description', ''))}</p>",
-                f"<p>Resource <code>{esc(folder.name)}/{esc(name)}</code>, file <code>{esc(res.get('path', ''))}</code>"]
+        info = [
+            f"<p>{esc(res.get('description', ''))}</p>",
+            f"<p>Resource <code>{esc(folder.name)}/{esc(name)}</code>, file <code>{esc(res.get('path', ''))}</code>",
+        ]
         licences = "; ".join(lic.get("title") or lic.get("name", "") for lic in res.get("licenses", []))
         info.append(f". Licence: {esc(licences)}.</p>" if licences else ".</p>")
         out.append(_html_block("\n".join(info)))
@@ -285,30 +318,38 @@ def dataset_page(folder: Path) -> str:
         if fields:
             out.append("### Fields\n\n")
             rows = "".join(
-                f"<tr><th scope=\"row\"><code>{esc(f.get('name'))}</code></th><td>{esc(f.get('type', ''))}</td>"
+                f'<tr><th scope="row"><code>{esc(f.get("name"))}</code></th><td>{esc(f.get("type", ""))}</td>'
                 f"<td>{esc(f.get('unit', ''))}</td><td>{esc(f.get('description', ''))}"
-                f"{_constraints(f.get('constraints', {}))}</td></tr>\n" for f in fields)
-            out.append(_html_block(
-                f'<table class="te-table"><caption>Fields of {esc(name)}</caption>\n<thead><tr><th scope="col">field</th>'
-                f'<th scope="col">type</th><th scope="col">unit</th><th scope="col">description</th></tr></thead>'
-                f"\n<tbody>\n{rows}</tbody></table>"))
+                f"{_constraints(f.get('constraints', {}))}</td></tr>\n"
+                for f in fields
+            )
+            out.append(
+                _html_block(
+                    f'<table class="te-table"><caption>Fields of {esc(name)}</caption>\n'
+                    '<thead><tr><th scope="col">field</th>'
+                    f'<th scope="col">type</th><th scope="col">unit</th><th scope="col">description</th></tr></thead>'
+                    f"\n<tbody>\n{rows}</tbody></table>"
+                )
+            )
         sources = res.get("sources", [])
         if sources:
             out.append("### Sources\n\n")
             items = []
             for s in sources:
                 when = "; ".join(x for x in (s.get("date", ""), s.get("date_note", "")) if x)
-                bits = [f"<code>{esc(s.get('id', ''))}</code>: {esc(s.get('publisher', ''))},",
-                        f"“{_link(s.get('path', ''), s.get('title') or s.get('path', ''))}”"]
+                bits = [
+                    f"<code>{esc(s.get('id', ''))}</code>: {esc(s.get('publisher', ''))},",
+                    f"“{_link(s.get('path', ''), s.get('title') or s.get('path', ''))}”",
+                ]
                 if when:
                     bits.append(f"({esc(when)})")
                 if s.get("accessed"):
                     bits.append(f"— accessed {esc(s['accessed'])}")
                 items.append("<li>" + " ".join(bits) + "</li>")
-            out.append(_html_block("<ul class=\"te-sources\">\n" + "\n".join(items) + "\n</ul>"))
+            out.append(_html_block('<ul class="te-sources">\n' + "\n".join(items) + "\n</ul>"))
         if res.get("notes"):
             out.append("### Notes: gaps, caveats and what could not be found\n\n")
-            out.append(_html_block(f"<p class=\"te-notes\">{esc(res['notes'])}</p>"))
+            out.append(_html_block(f'<p class="te-notes">{esc(res["notes"])}</p>'))
         csv_path = folder / res.get("path", "")
         if res.get("path") and csv_path.is_file():
             out.append("### Preview\n\n")
@@ -335,10 +376,12 @@ def _preview(path: Path, name: str) -> str:
     head, body = rows[0], rows[1:]
     shown = body[:PREVIEW_ROWS]
     cells = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>\n" for row in shown)
-    return (f'<div class="te-scroll" tabindex="0" role="region" aria-label="First rows of {esc(name)}">'
-            f'<table class="te-table"><caption>First {len(shown)} of {len(body)} rows of {esc(path.name)}</caption>\n'
-            "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head) + "</tr></thead>\n"
-            f"<tbody>\n{cells}</tbody></table></div>")
+    return (
+        f'<div class="te-scroll" tabindex="0" role="region" aria-label="First rows of {esc(name)}">'
+        f'<table class="te-table"><caption>First {len(shown)} of {len(body)} rows of {esc(path.name)}</caption>\n'
+        "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head) + "</tr></thead>\n"
+        f"<tbody>\n{cells}</tbody></table></div>"
+    )
 
 
 def excerpts_page() -> str | None:
@@ -352,10 +395,14 @@ def excerpts_page() -> str | None:
     if (core / "sources.csv").is_file():
         with (core / "sources.csv").open(encoding="utf-8", newline="") as fh:
             sources = {row["id"]: row for row in csv.DictReader(fh)}
-    out = ["# Excerpts and their sources\n\n", _html_block(
-        "<p>The course quotes three expert texts briefly, always with attribution, for teaching, criticism and "
-        "comment; the texts belong to their publishers. In a notebook, <code>te.excerpt(\"id\")</code> shows one "
-        f"excerpt. {len(excerpts)} excerpts from {len({e['source_id'] for e in excerpts})} texts.</p>")]
+    out = [
+        "# Excerpts and their sources\n\n",
+        _html_block(
+            "<p>The course quotes three expert texts briefly, always with attribution, for teaching, criticism and "
+            'comment; the texts belong to their publishers. In a notebook, <code>te.excerpt("id")</code> shows one '
+            f"excerpt. {len(excerpts)} excerpts from {len({e['source_id'] for e in excerpts})} texts.</p>"
+        ),
+    ]
     order = list(sources) + sorted({e["source_id"] for e in excerpts} - set(sources))
     for sid in order:
         group = [e for e in excerpts if e["source_id"] == sid]
@@ -365,21 +412,32 @@ def excerpts_page() -> str | None:
         who = s.get("author") or s.get("outlet") or sid
         out.append(f"## {who}: {s.get('title', sid)}\n\n" if s.get("title") else f"## {who}\n\n")
         meta = ", ".join(x for x in (s.get("outlet", ""), s.get("date", "") or "date not found") if x)
-        out.append(_html_block(f"<p>{_link(s.get('url', ''), s.get('title') or sid)} — {esc(meta)}. "
-                               f"Source id <code>{esc(sid)}</code>.</p>"))
+        out.append(
+            _html_block(
+                f"<p>{_link(s.get('url', ''), s.get('title') or sid)} — {esc(meta)}. "
+                f"Source id <code>{esc(sid)}</code>.</p>"
+            )
+        )
         for e in group:
             speaker = e.get("speaker") or who
-            out.append(_html_block(
-                f'<figure class="te-excerpt" id="excerpt-{esc(e["id"])}"><blockquote><p>{esc(e["text"])}</p></blockquote>'
-                f"<figcaption>— {esc(speaker)}, {esc(s.get('outlet', ''))} ({esc(e.get('location', ''))}); "
-                f"thread: {esc(e.get('thread', ''))}; id <code>{esc(e['id'])}</code></figcaption></figure>"))
+            out.append(
+                _html_block(
+                    f'<figure class="te-excerpt" id="excerpt-{esc(e["id"])}">'
+                    f"<blockquote><p>{esc(e['text'])}</p></blockquote>"
+                    f"<figcaption>— {esc(speaker)}, {esc(s.get('outlet', ''))} ({esc(e.get('location', ''))}); "
+                    f"thread: {esc(e.get('thread', ''))}; id <code>{esc(e['id'])}</code></figcaption></figure>"
+                )
+            )
     return "".join(out)
 
 
 def outline_page(lessons: list[Path], exercises: list[Path]) -> str:
     """Every lesson in order with what it teaches and its time, and the exercises that go with it."""
-    out = ["# Outline\n\n", "The lessons build on each other; do them in order. Each thread lesson has an exercise "
-           "notebook for coursework.\n\n"]
+    out = [
+        "# Outline\n\n",
+        "The lessons build on each other; do them in order. Each thread lesson has an exercise "
+        "notebook for coursework.\n\n",
+    ]
     for nb in lessons:
         num = nb.name[:2]
         out.append(f"## [{title_of(nb)}](notebooks/{nb.stem}.ipynb)\n\n")
@@ -389,13 +447,15 @@ def outline_page(lessons: list[Path], exercises: list[Path]) -> str:
             out.append(f"- {item}\n")
         exs = [e for e in exercises if e.name.startswith(f"ex{num}")]
         if exs:
-            out.append("\n" + "Exercise: " + "; ".join(f"[{title_of(e)}](exercises/{e.stem}.ipynb)" for e in exs)
-                       + "\n")
+            out.append(
+                "\n" + "Exercise: " + "; ".join(f"[{title_of(e)}](exercises/{e.stem}.ipynb)" for e in exs) + "\n"
+            )
         out.append("\n")
     others = [e for e in exercises if not any(e.name.startswith(f"ex{nb.name[:2]}") for nb in lessons)]
     if others:
-        out.append("## Other exercises\n\n" + "".join(f"- [{title_of(e)}](exercises/{e.stem}.ipynb)\n"
-                                                     for e in others) + "\n")
+        out.append(
+            "## Other exercises\n\n" + "".join(f"- [{title_of(e)}](exercises/{e.stem}.ipynb)\n" for e in others) + "\n"
+        )
     return "".join(out)
 
 
@@ -415,7 +475,8 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     exercises = sorted((ROOT / "exercises").glob("*.ipynb"))
     solutions = sorted((ROOT / "solutions").glob("*.ipynb")) if instructor else []
     guides = sorted((ROOT / "instructors").glob("*.md"), key=lambda p: (p.name != "README.md", p.name)) + sorted(
-        (ROOT / "instructors").glob("*.ipynb"))
+        (ROOT / "instructors").glob("*.ipynb")
+    )
     packages = sorted(p.parent for p in (ROOT / "data").glob("*/datapackage.json"))
     docs = {p.relative_to(ROOT).as_posix() for p in lessons + exercises + solutions + guides}
     linker = Linker(src, docs, {p.name for p in packages}, conf)
@@ -437,7 +498,9 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     (src / "datasets" / "index.md").write_text(
         "# Datasets\n\nEvery dataset is a CSV file under `data/`, described in its folder's `datapackage.json`: "
         "what each column means, its unit, and for every resource the sources and what could not be found.\n\n"
-        "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(p.name for p in packages) + "\n```\n", encoding="utf-8")
+        "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(p.name for p in packages) + "\n```\n",
+        encoding="utf-8",
+    )
     excerpts = excerpts_page()
     if excerpts:
         (src / "excerpts.md").write_text(excerpts, encoding="utf-8")
@@ -445,8 +508,10 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     home = linker.markdown("index.md", (HERE / "home.md").read_text(encoding="utf-8"))
     if lessons:  # the home page offers the first lesson live
         launch["index"] = launch_links(lessons[0].relative_to(ROOT).as_posix(), conf)
+
     def rel(paths: list[Path]) -> list[str]:
         return [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths]
+
     home += "\n\n" + _toctree("Course", ["outline"] + rel(lessons))
     home += _toctree("Exercises", rel(exercises))
     if solutions:
@@ -454,8 +519,14 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     home += _toctree("Instructors", rel(guides))
     home += _toctree("Sources and data", (["excerpts"] if excerpts else []) + ["datasets/index"])
     (src / "index.md").write_text(home, encoding="utf-8")
-    return {"title": TITLE, "alts": alts, "launch": launch, "repository_url": conf.get("repository_url", ""),
-            "branch": conf.get("branch") or "main", "instructor": instructor}
+    return {
+        "title": TITLE,
+        "alts": alts,
+        "launch": launch,
+        "repository_url": conf.get("repository_url", ""),
+        "branch": conf.get("branch") or "main",
+        "instructor": instructor,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -468,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branch", help="git branch to launch (default main)")
     parser.add_argument("--lite-url", dest="lite_url", help="where the JupyterLite build is served")
     parser.add_argument("--lite-dir", type=Path, help="a built JupyterLite site to copy to <site>/lite/")
-    parser.add_argument("--badges", action="store_true", help="print README badges for this configuration; build nothing")
+    parser.add_argument(
+        "--badges", action="store_true", help="print README badges for this configuration; build nothing"
+    )
     args = parser.parse_args(argv)
     conf = settings(args)
     if args.badges:
@@ -477,17 +550,37 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     out = args.out.resolve()
     if not (args.lite_dir and (args.lite_dir / "index.html").is_file()) and "://" not in conf["jupyterlite_url"]:
-        print("[site] no JupyterLite build given (--lite-dir): the pages link to it at "
-              f"{conf['jupyterlite_url']!r} anyway; build it with `python3 lite/build.py`", flush=True)
+        print(
+            "[site] no JupyterLite build given (--lite-dir): the pages link to it at "
+            f"{conf['jupyterlite_url']!r} anyway; build it with `python3 lite/build.py`",
+            flush=True,
+        )
     if not conf["repository_url"]:
-        print("[site] no repository URL (site/config.toml, --repo or git origin): no Binder or JupyterHub links",
-              flush=True)
+        print(
+            "[site] no repository URL (site/config.toml, --repo or git origin): no Binder or JupyterHub links",
+            flush=True,
+        )
     meta = stage(out, conf, args.instructor)
     (out / "src" / "_site.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     html_dir = out / "html"
     shutil.rmtree(html_dir, ignore_errors=True)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "-W", "--keep-going", "-c", str(HERE),
-           "-d", str(out / "doctrees"), str(out / "src"), str(html_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-c",
+        str(HERE),
+        "-d",
+        str(out / "doctrees"),
+        str(out / "src"),
+        str(html_dir),
+    ]
     code = subprocess.call(cmd, cwd=ROOT, env=dict(os.environ, TURNEAST_SITE_SRC=str(out / "src")))
     if code:
         print(f"[site] Sphinx failed (exit {code}); see the warnings above", flush=True)
@@ -497,18 +590,31 @@ def main(argv: list[str] | None = None) -> int:
     (html_dir / ".nojekyll").write_text("")
     size = sum(f.stat().st_size for f in html_dir.rglob("*") if f.is_file())
     pages = len(list(html_dir.rglob("*.html")))
-    print(f"[site] built {html_dir} in {time.monotonic() - started:.1f} s: {pages} HTML files, "
-          f"{size / 1e6:.1f} MB. Preview: python3 -m http.server -d {html_dir}", flush=True)
+    print(
+        f"[site] built {html_dir} in {time.monotonic() - started:.1f} s: {pages} HTML files, "
+        f"{size / 1e6:.1f} MB. Preview: python3 -m http.server -d {html_dir}",
+        flush=True,
+    )
     return 0
 
 
 def badges(conf: dict[str, str]) -> str:
-    """README badges (Markdown) for the launch links of the start-here notebook."""
+    """README badges (Markdown) for the start-here notebook's launch links, absolute where the site's URL is set."""
     links = launch_links("notebooks/00_start_here.ipynb", conf)
-    shields = {"Open in JupyterLite": "https://jupyterlite.rtfd.io/en/latest/_static/badge.svg",
-               "Open on Binder": "https://mybinder.org/badge_logo.svg",
-               "Open on your JupyterHub": "https://img.shields.io/badge/launch-JupyterHub-orange"}
-    return " ".join(f"[![{link['label']}]({shields[link['label']]})]({link['url']})" for link in links)
+    shields = {
+        "Open in JupyterLite": "https://jupyterlite.rtfd.io/en/latest/_static/badge.svg",
+        "Open on Binder": "https://mybinder.org/badge_logo.svg",
+        "Open on your JupyterHub": "https://img.shields.io/badge/launch-JupyterHub-orange",
+    }
+    out = []
+    for link in links:
+        url = link["url"]
+        if link["site_relative"]:
+            if not conf.get("site_url"):
+                continue  # a relative link means nothing in a README
+            url = conf["site_url"].rstrip("/") + "/" + url
+        out.append(f"[![{link['label']}]({shields[link['label']]})]({url})")
+    return " ".join(out) or "(set repository_url, site_url or jupyterhub_url in site/config.toml first)"
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Sphinx configuration of the course website. Used by site/build.py (`python3 course.py site`), which writes
 the sources and `_site.json` (titles, alt texts, launch links) into the folder named by TURNEAST_SITE_SRC."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@
   it) to the alt found in the notebook (the output's "alt" metadata, else the "Chart description" after it).
 - Lesson and exercise pages get their "run it live" links (JupyterLite, Binder, JupyterHub) under the title.
 """
+
 from __future__ import annotations
 
 import html
@@ -30,7 +31,13 @@ def add_alt(app: Sphinx, doctree: nodes.document) -> None:
             image["alt"] = alt
 
 
-def add_launch_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def add_launch_links(
+    app: Sphinx,  # noqa: ARG001 - Sphinx's event signature
+    pagename: str,
+    templatename: str,  # noqa: ARG001
+    context: dict[str, Any],
+    doctree: Any,  # noqa: ARG001
+) -> None:
     """Put the launch links for a notebook page right after its title."""
     links = _site()["launch"].get(pagename)
     body = context.get("body")
@@ -39,10 +46,14 @@ def add_launch_links(app: Sphinx, pagename: str, templatename: str, context: dic
     items = []
     for link in links:
         url = context["pathto"](link["url"], 1) if link["site_relative"] else link["url"]
-        items.append(f'<li><a class="te-launch-link" href="{html.escape(url)}">{html.escape(link["label"])}</a> '
-                     f'<span class="te-launch-note">({html.escape(link["note"])})</span></li>')
-    block = ('<nav class="te-launch" aria-label="Run this notebook live"><p class="te-launch-title">'
-             "Run this notebook live:</p><ul>" + "".join(items) + "</ul></nav>")
+        items.append(
+            f'<li><a class="te-launch-link" href="{html.escape(url)}">{html.escape(link["label"])}</a> '
+            f'<span class="te-launch-note">({html.escape(link["note"])})</span></li>'
+        )
+    block = (
+        '<nav class="te-launch" aria-label="Run this notebook live"><p class="te-launch-title">'
+        "Run this notebook live:</p><ul>" + "".join(items) + "</ul></nav>"
+    )
     head, _, rest = body.partition("</h1>")
     context["body"] = head + "</h1>" + block + rest
 

@@ -5,6 +5,7 @@ turneast.paths, .questions and .store without the package's __init__ (which need
 Pyodide's npm package does not carry), and prints one line "REPORT: {json}". Runs under Pyodide via run.mjs
 (the wheel's path in the global WHEEL) and under CPython as `python course_check.py <wheel>`.
 """
+
 import json
 import os
 import sys
@@ -33,6 +34,7 @@ os.environ["TURNEAST_FIXED_ORDER"] = "1"
 report = {"platform": sys.platform, "python": sys.version.split()[0], "checks": {}, "grades": {}}
 try:
     import fcntl  # noqa: F401
+
     report["fcntl"] = "importable"
 except ImportError as exc:
     report["fcntl"] = f"{type(exc).__name__}: {exc}"
@@ -40,20 +42,22 @@ except ImportError as exc:
 
 def check(name):
     """Record whether a check function passed (True) or the error it raised (text)."""
+
     def wrap(fn):
         try:
             result = fn()
             report["checks"][name] = True if result is None else result
-        except BaseException:  # noqa: BLE001 - report every failure, go on with the next check
+        except BaseException:
             report["checks"][name] = "FAILED: " + traceback.format_exc(limit=6)
         return fn
+
     return wrap
 
 
 @check("import paths, questions, store")
 def _imports():
     global paths, questions, store
-    from turneast import paths, questions, store  # noqa: F401
+    from turneast import paths, questions, store
 
 
 @check("data found in the wheel")
@@ -84,9 +88,33 @@ class Awkward:
         raise RuntimeError("no")
 
 
-ODD = [None, "", "   ", 0, -1, 1e308, float("nan"), float("inf"), "1,5", "29,5", "\u22123", "1,234", [], {},
-       ["A", "A"], {"x": "y"}, "A", "Z", b"bytes", True, Decimal("12.5"), Fraction(1, 3), 10 ** 400, "x" * 10000,
-       Awkward()]
+ODD = [
+    None,
+    "",
+    "   ",
+    0,
+    -1,
+    1e308,
+    float("nan"),
+    float("inf"),
+    "1,5",
+    "29,5",
+    "\u22123",
+    "1,234",
+    [],
+    {},
+    ["A", "A"],
+    {"x": "y"},
+    "A",
+    "Z",
+    b"bytes",
+    True,
+    Decimal("12.5"),
+    Fraction(1, 3),
+    10**400,
+    "x" * 10000,
+    Awkward(),
+]
 
 
 def right_response(q):
