@@ -576,3 +576,22 @@ def test_no_bank_holds_a_readable_key() -> None:
         raw = json.loads(path.read_text(encoding="utf-8"))
         for q in raw["questions"]:
             assert set(q) & {"answer", "feedback"} == set(), (path, q["id"])
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, "is missing"),
+        ("{", "is not valid JSON (line 1"),
+        ("[1]", "must hold an object"),
+        ("[" * 5000, "nested more"),
+    ],
+)
+def test_a_damaged_bank_gives_a_clear_bank_error(tmp_path, content: str | None, words: str) -> None:
+    path = tmp_path / "questions.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(questions.BankError) as error:
+        questions.read_bank(path)
+    assert str(error.value).startswith(f"Question bank {path} ") and words in str(error.value)
+    assert str(error.value).endswith(f"Restore it with: git checkout -- {path}")

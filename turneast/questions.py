@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from ._errors import BankError, did_you_mean
 from .paths import data_dir
 
@@ -165,16 +166,15 @@ def bank_paths() -> list[Path]:
 
 
 def read_bank(path: Path) -> dict[str, Any]:
-    """Read one bank file (sealed form) with a clear error if it is unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BankError(f"Question bank {path} is missing. Restore it with: git checkout -- {path}") from None
-    except json.JSONDecodeError as exc:
-        raise BankError(
-            f"Question bank {path} is not valid JSON (line {exc.lineno}: {exc.msg}). "
-            f"Restore it with: git checkout -- {path}"
-        ) from None
+    """Read one bank file (sealed form); a BankError says which file and what is wrong (missing, not JSON,
+    nested too deep, not an object) and how to restore it. Uses the course's one JSON reader."""
+    return jsonfile.read(  # type: ignore[return-value] - expect=dict
+        path,
+        label=f"Question bank {path}",
+        error=BankError,
+        restore=f"Restore it with: git checkout -- {path}",
+        expect=dict,
+    )
 
 
 def _question(raw: dict[str, Any], bank: dict[str, Any]) -> Question:

@@ -206,8 +206,10 @@ def _valid_attempt(a: Any) -> bool:
     )
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text of a progress file in any Unicode encoding, and a note if bytes had to be replaced."""
+def _decodings(data: bytes) -> list[tuple[str, str]]:
+    """The text of a progress file in the Unicode encodings it may be in, likeliest first, each with a note
+    if bytes had to be replaced (a byte-order mark decides first; UTF-8 is always tried, since two bytes of
+    damage at the start can look like a byte-order mark)."""
     boms = (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -218,13 +220,15 @@ def _decode(data: bytes) -> tuple[str, str]:
     encoding = next((enc for bom, enc in boms if data.startswith(bom)), None)
     if encoding is None and len(data) >= 4 and data.count(0) >= len(data) // 3:
         encoding = "utf-16-le" if data[1] == 0 and data[0] != 0 else "utf-16-be" if data[0] == 0 else None
-    try:
-        return data.decode(encoding or "utf-8"), ""
-    except UnicodeDecodeError:
-        # keep every readable byte; records touched by the bad bytes fail _valid_attempt and are left out
-        return data.decode(
-            encoding or "utf-8", "surrogateescape" if encoding in (None, "utf-8-sig") else "replace"
-        ), "contains bytes that are not text"
+    found = []
+    for candidate in dict.fromkeys([encoding or "utf-8", "utf-8"]):
+        try:
+            found.append((data.decode(candidate), ""))
+        except UnicodeDecodeError:
+            # keep every readable byte; records touched by the bad bytes fail _valid_attempt and are left out
+            errors = "surrogateescape" if candidate.startswith("utf-8") else "replace"
+            found.append((data.decode(candidate, errors), "contains bytes that are not text"))
+    return found
 
 
 def _salvage(text: str) -> tuple[list[dict[str, Any]], str | None, bool]:
@@ -265,8 +269,20 @@ def _learner_in(text: str) -> str | None:
 
 def _parse(data: bytes) -> tuple[dict[str, Any], str]:
     """The progress document in some bytes (every valid record that could be found) and what is
-    wrong with them ('' if nothing)."""
-    text, note = _decode(data)
+    wrong with them ('' if nothing): the first decoding that reads cleanly, else the one that recovers most."""
+    best: tuple[dict[str, Any], str] | None = None
+    for text, note in _decodings(data):
+        doc, problem = _parse_text(text, note)
+        if not problem:
+            return doc, problem
+        if best is None or len(doc["attempts"]) > len(best[0]["attempts"]):
+            best = doc, problem
+    assert best is not None  # there is always at least one decoding
+    return best
+
+
+def _parse_text(text: str, note: str) -> tuple[dict[str, Any], str]:
+    """_parse for one decoding of the bytes."""
     if not text.strip().strip("\x00"):
         return _empty(), ("is empty apart from zero bytes" if "\x00" in text else "")
     unread = object()
