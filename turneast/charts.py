@@ -137,3 +137,42 @@ def report_dots(rows: pd.DataFrame, order: list[str], *, value: str, label: str,
             label="figure given as approximate ('about')")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return fig, ax
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on the given fill colour (WCAG relative luminance)."""
+    from matplotlib.colors import to_rgb
+
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
+def stacked_bars(
+    frame: pd.DataFrame, colours: dict[str, str], hatches: dict[str, str] | None = None, min_label: float = 7.0
+) -> tuple[Any, Any]:
+    """Horizontal bars, one per row, columns stacked left to right; coloured columns labelled, the rest plain grey."""
+    fig, ax = figure(8, 5.2)
+    labels = [str(row) for row in frame.index]
+    left = pd.Series(0.0, index=frame.index)
+    for name in frame.columns:
+        values = frame[name].astype(float).fillna(0.0)
+        fill = colours.get(name, "#cccccc")
+        ax.barh(
+            labels, values, left=left, color=fill, hatch=(hatches or {}).get(name, ""), edgecolor="white", label=name
+        )
+        for label, value, start in zip(labels, values, left):
+            if name in colours and value >= min_label:
+                box = {"facecolor": fill, "edgecolor": "none", "pad": 1.5}  # keeps the number off the hatch
+                ax.text(
+                    start + value / 2,
+                    label,
+                    f"{value:g}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=_ink(fill),
+                    bbox=box,
+                )
+        left = left + values
+    return fig, ax
