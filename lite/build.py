@@ -35,7 +35,8 @@ BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
 PY = BIN / ("python.exe" if sys.platform == "win32" else "python")
 WHEELS = HERE / ".wheels"  # downloaded browser wheels (a cache; ignored by git)
 BROWSER = HERE / "requirements-browser.txt"
-TOOLS = ["jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6", "jupyter_server>=2.4"]
+# setuptools 70.1+ builds wheels by itself, so the course wheel is built with no network (no build isolation).
+TOOLS = ["jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6", "jupyter_server>=2.4", "setuptools>=70.1"]
 PYODIDE_VERSION = "314.0.6"  # the Pyodide that jupyterlite-pyodide-kernel 0.8.6 loads
 PYODIDE_PYTHON = "3.14"
 # What the course imports from the Pyodide distribution (a local release must have these and their dependencies).
@@ -113,7 +114,7 @@ def browser_wheels() -> list[Path]:
     return sorted(found.values())
 
 
-def course_wheel(stage: Path, dest: Path, python: Path | str = PY, isolated: bool = True) -> Path:
+def course_wheel(stage: Path, dest: Path, python: Path | str = PY, isolated: bool = False) -> Path:
     """A wheel of the course package with a copy of data/ inside it (turneast/_data/)."""
     src = stage / "package"
     shutil.rmtree(src, ignore_errors=True)
@@ -282,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verify-pyodide", type=Path, metavar="DIR", help="only verify a Pyodide release folder")
     parser.add_argument("--out", type=Path, default=HERE / "_output", help="output folder (default lite/_output)")
     parser.add_argument("--stage", type=Path, default=HERE / "_stage", help="work folder (default lite/_stage)")
+    parser.add_argument("--prepare", action="store_true", help="only install the tools and download the wheels")
     args = parser.parse_args(argv)
     if args.verify_pyodide:
         with tempfile.TemporaryDirectory() as tmp:
@@ -289,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems) or "[lite] the Pyodide release matches its pyodide-lock.json")
         return 1 if problems else 0
     ensure_tools()
+    if args.prepare:
+        browser_wheels()
+        say("tools and wheels ready: the build itself needs no network from here on")
+        return 0
     stage = args.stage.resolve()
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "pypi").mkdir(parents=True)

@@ -38,9 +38,6 @@ html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {
-    "repository_url": SITE["repository_url"] or "https://github.com",
-    "use_repository_button": bool(SITE["repository_url"]),
-    "repository_branch": SITE["branch"],
     "use_download_button": False,
     "use_fullscreen_button": False,
     "home_page_in_toc": False,
@@ -48,4 +45,10 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "navigation_with_keys": False,
 }
+if SITE["repository_url"]:  # the theme's repository button, only when the site knows where the course lives
+    html_theme_options |= {
+        "repository_url": SITE["repository_url"],
+        "use_repository_button": True,
+        "repository_branch": SITE["branch"],
+    }
 html_context = {"default_mode": "light"}

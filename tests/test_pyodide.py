@@ -56,7 +56,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The course wheel exactly as the in-browser build makes it."""
     base = tmp_path_factory.mktemp("wheel")
     try:
-        return _lite_build().course_wheel(base / "stage", base / "dist", python=sys.executable)
+        return _lite_build().course_wheel(base / "stage", base / "dist", python=sys.executable, isolated=True)
     except (subprocess.CalledProcessError, SystemExit) as exc:  # pragma: no cover - offline without a cache
         pytest.skip(f"could not build the course wheel here ({exc}); pip needs setuptools from PyPI once")
 
