@@ -39,7 +39,8 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
         top = 0.93
     else:
         ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=22)
-        ax.text(0, 1.02, units, transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
+        ax.annotate(units, (0, 1), xycoords="axes fraction", xytext=(0, 5), textcoords="offset points",
+                    fontsize=9, color="#555555", va="bottom")  # in points: no overlap with the title on tall charts
     width_chars = int(fig.get_figwidth() * 16)  # about 16 characters of 8-point text per inch
     lines = textwrap.wrap(source, width_chars) or [""]
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", ha="left", va="bottom")
