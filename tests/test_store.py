@@ -169,8 +169,35 @@ def test_reset_keeps_a_backup(path: Path) -> None:
 
 def test_reset_of_a_folder_says_why(path: Path) -> None:
     path.mkdir()
-    with caught(), pytest.raises(store.NotSaved, match="is a folder"):
+    with caught(), pytest.raises(store.NotSaved, match=r"^Could not start afresh, because .* is a folder"):
         store.reset()
+
+
+def test_reset_with_a_folder_as_lock_says_why(path: Path) -> None:
+    store.record("t.a", "nb", "B", "correct")
+    lock = path.with_name("progress.json.lock")
+    lock.unlink()
+    lock.mkdir()
+    with pytest.raises(store.NotSaved, match=r"^Could not start afresh, because the lock file .* is a folder"):
+        store.reset()
+    assert qids(store.attempts()) == ["t.a"]
+
+
+class Weird:
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("eq")
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize(
+    "qid, status, where", [("t.a", Weird(), None), (Weird(), "correct", None), ("t.a", "correct", 5)]
+)
+def test_record_raises_only_not_saved_whatever_it_is_given(
+    path: Path, qid: object, status: object, where: object
+) -> None:
+    with pytest.raises(store.NotSaved, match=r"^Answers are graded but not saved, because"):
+        store.record(qid, "nb", "B", status, where)  # type: ignore[arg-type]
 
 
 def test_write_is_atomic_no_temp_files_left(path: Path) -> None:

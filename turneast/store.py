@@ -68,6 +68,10 @@ class ProgressWarning(UserWarning):
     """The progress file needed attention (it was backed up, nothing was deleted)."""
 
 
+class _Refused(Exception):
+    """A reason not to touch the progress file (becomes NotSaved with the caller's wording)."""
+
+
 class NotSaved(CourseError, OSError):
     """An answer was graded but could not be saved; the message says why and what to do.
 
@@ -135,7 +139,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _lock(real: Path) -> contextlib.AbstractContextManager[Any]:
+def _lock(real: Path, timeout: float) -> contextlib.AbstractContextManager[Any]:
     """An exclusive lock on <progress file>.lock (nothing where the platform has no locks)."""
     lock_class, description = _lock_class()
     lock_path = real.with_name(real.name + ".lock")
@@ -143,7 +147,7 @@ def _lock(real: Path) -> contextlib.AbstractContextManager[Any]:
     with contextlib.suppress(FileNotFoundError):
         mode = os.lstat(lock_path).st_mode
         if not stat.S_ISREG(mode):
-            raise NotSaved(_because(f"the lock file {lock_path} is {_kind(mode)}, not a file; remove it"))
+            raise _Refused(f"the lock file {lock_path} is {_kind(mode)}, not a file; remove it")
     if lock_class is None:
         if "not installed" in description:
             _say(
@@ -152,7 +156,7 @@ def _lock(real: Path) -> contextlib.AbstractContextManager[Any]:
                 "could overwrite each other's answer. Install it with: pip install filelock",
             )
         return contextlib.nullcontext()
-    return lock_class(str(lock_path), timeout=LOCK_TIMEOUT)
+    return lock_class(str(lock_path), timeout=timeout)
 
 
 # ---------------------------------------------------------------- reading
@@ -542,34 +546,37 @@ def _session_id(real: Path) -> str:
     return _session_ids.setdefault(str(real), secrets.token_hex(8))
 
 
-def _update(shown: Path, real: Path, change: Any) -> Any:
+def _update(shown: Path, real: Path, change: Any, timeout: float | None = None) -> Any:
     """Read, change and replace the progress file under the lock; any failure becomes NotSaved."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     try:
-        with _lock(real):
+        with _lock(real, timeout):
             loaded = _load(shown, real)
             if loaded.problem:
-                raise NotSaved(_because(loaded.problem))
+                raise _Refused(loaded.problem)
             doc = loaded.doc
             doc.setdefault("learner", _session_id(real))
             result = change(doc)
             _clean_stale(real.parent)
             _write_bytes(real, _dumps(doc), loaded.mode)
             return result
-    except NotSaved:
-        raise
     except Exception as exc:  # noqa: BLE001 - record() raises NotSaved only
-        if type(exc).__name__ == "Timeout":  # filelock.Timeout (a TimeoutError in filelock 3)
-            reason = f"another notebook has been saving to {shown} for more than {LOCK_TIMEOUT:g} seconds; try again"
-        elif isinstance(exc, OSError):
-            reason = _why(exc, real)
-        else:
-            reason = f"of an unexpected error ({type(exc).__name__})"
-        raise NotSaved(_because(reason)) from None
+        raise NotSaved(_because(_reason(exc, shown, real, timeout))) from None
+
+
+def _reason(exc: Exception, shown: Path, real: Path, timeout: float) -> str:
+    """Why the progress file could not be changed, in words, for any exception."""
+    if isinstance(exc, _Refused):
+        return str(exc)
+    if type(exc).__name__ == "Timeout":  # filelock.Timeout (an OSError: TimeoutError)
+        return f"another notebook has been saving to {shown} for more than {timeout:g} seconds; try again"
+    if isinstance(exc, OSError):
+        return _why(exc, real)
+    return f"of an unexpected error ({type(exc).__name__})"
 
 
 def record(qid: str, notebook: str, response: Any, status: str, path: Path | None = None) -> dict[str, Any]:
     """Append one attempt to the progress file and return it; raises NotSaved (only) if it could not be saved."""
-    shown, real = _resolve(path)
     attempt = {
         "qid": qid,
         "notebook": notebook,
@@ -577,7 +584,12 @@ def record(qid: str, notebook: str, response: Any, status: str, path: Path | Non
         "status": status,
         "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
-    if not _valid_attempt(attempt):
+    try:
+        shown, real = _resolve(path)
+        plain = _valid_attempt(attempt)
+    except Exception as exc:  # noqa: BLE001 - a path or value that misbehaves: NotSaved, as for any failure
+        raise NotSaved(_because(f"of an unexpected error ({type(exc).__name__})")) from None
+    if not plain:
         raise NotSaved(
             _because(
                 f"this attempt cannot be kept in a progress file (question id, status "
@@ -617,8 +629,8 @@ def learner_id(path: Path | None = None) -> str:
         kept = _load(shown, real).doc.get("learner")
         if kept:
             return kept
-        with contextlib.suppress(NotSaved):
-            return _update(shown, real, lambda doc: doc["learner"])
+        with contextlib.suppress(NotSaved):  # a short wait: te.ask() must not stall behind a stuck notebook
+            return _update(shown, real, lambda doc: doc["learner"], timeout=2.0)
         return _session_id(real)
     except Exception:  # noqa: BLE001 - an id is always available
         return _session_ids.setdefault("", secrets.token_hex(8))
@@ -631,12 +643,12 @@ def reset(path: Path | None = None) -> Path | None:
     """
     shown, real = _resolve(path)
     try:
-        with _lock(real):
+        with _lock(real, LOCK_TIMEOUT):
             if not os.path.lexists(real):
                 return None
             loaded = _load(shown, real)
             if not os.path.isfile(real):
-                raise NotSaved(f"Could not start afresh, because {loaded.problem or f'{shown} is not a file'}.")
+                raise _Refused(loaded.problem or f"{shown} is not a file")
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             backup = real.with_name(f"{real.stem}.before-reset-{stamp}{real.suffix}")
             n = 1
@@ -649,7 +661,5 @@ def reset(path: Path | None = None) -> Path | None:
             with contextlib.suppress(OSError):
                 _write_bytes(real, _dumps(fresh), loaded.mode)
             return backup
-    except NotSaved:
-        raise
-    except OSError as exc:
-        raise NotSaved(f"Could not start afresh, because {_why(exc, real)}.") from None
+    except Exception as exc:  # noqa: BLE001 - reset() raises NotSaved only
+        raise NotSaved(f"Could not start afresh, because {_reason(exc, shown, real, LOCK_TIMEOUT)}.") from None
