@@ -69,6 +69,8 @@ def settings(args: argparse.Namespace) -> dict[str, str]:
     conf["repository_url"] = re.sub(r"\.git$", "", conf["repository_url"].rstrip("/"))
     if conf["repository_url"].startswith("git@github.com:"):
         conf["repository_url"] = "https://github.com/" + conf["repository_url"].split(":", 1)[1]
+    if not re.match(r"https?://", conf["repository_url"]):  # e.g. a clone of a local folder: no public URL
+        conf["repository_url"] = ""
     return conf
 
 
@@ -293,6 +295,11 @@ def _link(url: str, text: str) -> str:
     return esc(text)
 
 
+def _package_title(folder: Path) -> str:
+    pkg = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return str(pkg.get("title") or pkg.get("name") or folder.name)
+
+
 def dataset_page(folder: Path) -> str:
     """A MyST page for one data package: description, and per resource its fields, sources, notes, rows."""
     pkg = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -498,7 +505,7 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     (src / "datasets" / "index.md").write_text(
         "# Datasets\n\nEvery dataset is a CSV file under `data/`, described in its folder's `datapackage.json`: "
         "what each column means, its unit, and for every resource the sources and what could not be found.\n\n"
-        "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(p.name for p in packages) + "\n```\n",
+        + "".join(f"- [{_package_title(p)}]({p.name}.md)\n" for p in packages),
         encoding="utf-8",
     )
     excerpts = excerpts_page()
@@ -517,7 +524,9 @@ def stage(out: Path, conf: dict[str, str], instructor: bool) -> dict[str, Any]:
     if solutions:
         home += _toctree("Solutions (instructor build)", rel(solutions))
     home += _toctree("Instructors", rel(guides))
-    home += _toctree("Sources and data", (["excerpts"] if excerpts else []) + ["datasets/index"])
+    # datasets listed flat: a nested toctree gives the theme's sidebar a <summary> toggle with no accessible name
+    datasets = ["datasets/index"] + [f"datasets/{p.name}" for p in packages]
+    home += _toctree("Sources and data", (["excerpts"] if excerpts else []) + datasets)
     (src / "index.md").write_text(home, encoding="utf-8")
     return {
         "title": TITLE,
