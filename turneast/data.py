@@ -16,7 +16,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -110,6 +110,27 @@ def _typed(value: object, kind: str) -> Cell:
     raise ValueError(f"{value!r} is not a value of type {kind}")
 
 
+def _named(
+    items: list[object], what: str, fail: Callable[[str, str], DataError], pattern: re.Pattern[str] | None = None
+) -> Iterator[tuple[str, Descriptor, str]]:
+    """Each item as (where, object, name), once it is checked to be an object with a valid, unique name."""
+    seen: dict[str, int] = {}
+    for number, item in enumerate(items, 1):
+        at = f", {what} {number}"
+        if not isinstance(item, dict):
+            raise fail(at, f"each {what} must be an object ({{...}}), but this one is {jsonfile.kind(item)}")
+        name = item.get("name")
+        if name is None or (pattern is None and (not isinstance(name, str) or not name)):
+            raise fail(at, f"the {what} has no 'name'")
+        if pattern is not None and not (isinstance(name, str) and pattern.fullmatch(name)):
+            raise fail(at, f"the name {name!r} must be lower-case letters, digits, '.', '_' or '-'")
+        at = f", {what} {number} ('{name}')"
+        if name in seen:
+            raise fail(at, f"the name '{name}' is used twice ({what}s {seen[name]} and {number})")
+        seen[name] = number
+        yield at, item, name
+
+
 def _check_schema(schema: object, fail: Callable[[str, str], DataError]) -> None:
     """Raise fail(where, problem) at the first shape problem of a Table Schema."""
     if not isinstance(schema, dict):
@@ -117,18 +138,9 @@ def _check_schema(schema: object, fail: Callable[[str, str], DataError]) -> None
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         raise fail("", "'schema' needs 'fields', a non-empty list ([...]) of columns")
-    seen: dict[str, int] = {}
-    for number, field in enumerate(fields, 1):
-        at = f", field {number}"
-        if not isinstance(field, dict):
-            raise fail(at, f"each field must be an object ({{...}}), but this one is {jsonfile.kind(field)}")
-        name = field.get("name")
-        if not isinstance(name, str) or not name:
-            raise fail(at, "the field has no 'name'")
-        at = f", field {number} ('{name}')"
-        if name in seen:
-            raise fail(at, f"the name '{name}' is used twice (fields {seen[name]} and {number})")
-        seen[name] = number
+    seen: list[str] = []
+    for at, field, name in _named(fields, "field", fail):
+        seen.append(name)
         kind = field.get("type", "string")
         if kind not in TYPES:
             raise fail(at, f"type {kind!r} is not one the course reads ({', '.join(TYPES)})")
@@ -197,20 +209,7 @@ def _check_package(doc: Descriptor, file: str) -> None:
         raise fail(
             "", f"'resources' must be a list ([...]) of resources, but it is {jsonfile.kind(resources)}"
         )
-    names: dict[str, int] = {}
-    for number, res in enumerate(resources, 1):
-        at = f", resource {number}"
-        if not isinstance(res, dict):
-            raise fail(at, f"each resource must be an object ({{...}}), but this one is {jsonfile.kind(res)}")
-        name = res.get("name")
-        if name is None:
-            raise fail(at, "the resource has no 'name'")
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise fail(at, f"the name {name!r} must be lower-case letters, digits, '.', '_' or '-'")
-        at = f", resource {number} ('{name}')"
-        if name in names:
-            raise fail(at, f"the name '{name}' is used twice (resources {names[name]} and {number})")
-        names[name] = number
+    for at, res, _name in _named(resources, "resource", fail, pattern=_NAME):
         path = res.get("path")
         if not isinstance(path, str) or not path:
             raise fail(at, "the resource has no 'path' (the CSV file's name)")

@@ -23,6 +23,7 @@ from typing import Any
 from .. import data
 from .._errors import CourseError
 from ..questions import GRADED, LEVELS, TYPES, Question, _question, bank_paths, read_bank, seal, unseal
+from . import command
 
 _SECRET = ("answer", "feedback")
 ABOVE_RECALL = LEVELS[1:]  # apply, analyse, evaluate
@@ -286,9 +287,9 @@ def validate(paths: list[Path]) -> tuple[list[str], list[Question]]:
 # ---------------------------------------------------------------- command line
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = argparse.ArgumentParser(
-        prog="python -m turneast.authoring.bank",
-        description="Validate question banks, show their level mix, seal and unseal them.",
+    p = command(
+        "bank",
+        "Validate question banks, show their level mix, seal and unseal them.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     v = sub.add_parser("validate", help="check banks (default: every bank of the course) and print the level mix")

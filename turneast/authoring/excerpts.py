@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..paths import ROOT
+from . import command
 
 ENV = "TURNEAST_SOURCES"
 MAX_SHARE = 0.25  # at most a quarter of any one source may be quoted
@@ -243,9 +244,9 @@ def check(root: Path = ROOT, sources: dict[str, str] | None = None) -> Report:
 
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = argparse.ArgumentParser(
-        prog="python -m turneast.authoring.excerpts",
-        description="Check that every excerpt is verbatim from the source texts and that "
+    p = command(
+        "excerpts",
+        "Check that every excerpt is verbatim from the source texts and that "
         f"no source is quoted beyond {MAX_SHARE:.0%} of its length.",
     )
     p.add_argument("root", nargs="?", type=Path, default=ROOT, help="the course folder (default: this repository)")

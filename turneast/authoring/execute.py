@@ -22,6 +22,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from . import command
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -75,9 +77,9 @@ def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
 
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = argparse.ArgumentParser(
-        prog="python -m turneast.authoring.execute",
-        description="Run notebooks in place and store their outputs (fresh progress file, "
+    p = command(
+        "execute",
+        "Run notebooks in place and store their outputs (fresh progress file, "
         "options in bank order, widget views stripped).",
     )
     p.add_argument("notebooks", nargs="+", type=Path, help="notebook files to run and save")

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from ..paths import ROOT
+from . import command
 
 CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
 TEXT_BEGIN, TEXT_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
@@ -260,9 +261,9 @@ def build(execute: bool = True, only: list[Path] | None = None) -> list[Path]:
 
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = argparse.ArgumentParser(
-        prog="python -m turneast.authoring.exercises",
-        description="Build exercises/ and solutions/ from masters/ (and run the solutions to store their "
+    p = command(
+        "exercises",
+        "Build exercises/ and solutions/ from masters/ (and run the solutions to store their "
         "outputs), check that they are up to date, or write nbgrader source notebooks.",
     )
     p.add_argument("masters", nargs="*", type=Path, help="only these master notebooks (default: all in masters/)")

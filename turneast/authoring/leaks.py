@@ -14,7 +14,6 @@ cell holds the right option's text and none of the other options. Numbers that o
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ import nbformat
 
 from ..paths import ROOT
 from ..questions import Question, all_questions
+from . import command
 
 _WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -121,9 +121,9 @@ def leaks(path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: exit 1 when an exercise states an answer."""
-    p = argparse.ArgumentParser(
-        prog="python -m turneast.authoring.leaks",
-        description="Find exercise text that states the answer to one of its tasks.",
+    p = command(
+        "leaks",
+        "Find exercise text that states the answer to one of its tasks.",
     )
     p.add_argument("notebooks", nargs="*", type=Path, help="exercise notebooks (default: exercises/*.ipynb)")
     args = p.parse_args(argv)
