@@ -75,13 +75,12 @@ def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
     return nb
 
 
+WHAT = "Run notebooks in place and store their outputs (fresh progress file, options in bank order, widget views stripped)."
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = command(
-        "execute",
-        "Run notebooks in place and store their outputs (fresh progress file, "
-        "options in bank order, widget views stripped).",
-    )
+    p = command("execute", WHAT)
     p.add_argument("notebooks", nargs="+", type=Path, help="notebook files to run and save")
     p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell (default 300)")
     return p

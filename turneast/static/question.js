@@ -37,38 +37,28 @@ function sameList(a, b) {
 // ------------------------------------------------------------------ controls, one builder per type
 // Each returns {nodes, read(), write(value)}; `changed()` tells the model the controls moved.
 
-function singleChoice(spec, uid, changed) {
-  const radios = spec.options.map((text, i) => {
-    const input = el("input", { type: "radio", name: `${uid}-choice`, id: `${uid}-opt${i}`, value: String(i) });
+function choices(spec, uid, changed, multiple) {
+  const inputs = spec.options.map((text, i) => {
+    const input = el("input", multiple ? { type: "checkbox", id: `${uid}-opt${i}`, value: String(i) }
+      : { type: "radio", name: `${uid}-choice`, id: `${uid}-opt${i}`, value: String(i) });
     input.addEventListener("change", changed);
     return { text, input };
   });
-  const nodes = radios.map(({ text, input }) =>
+  const nodes = inputs.map(({ text, input }) =>
     el("div", { className: "te-q-option" }, [input, el("label", { for: input.id, text })]));
+  const picked = () => inputs.filter((c) => c.input.checked).map((c) => c.text);
   return {
     nodes,
-    read: () => (radios.find((r) => r.input.checked) || { text: null }).text,
-    write: (value) => radios.forEach((r) => { r.input.checked = r.text === value; }),
-  };
-}
-
-function multipleChoice(spec, uid, changed) {
-  const boxes = spec.options.map((text, i) => {
-    const input = el("input", { type: "checkbox", id: `${uid}-opt${i}`, value: String(i) });
-    input.addEventListener("change", changed);
-    return { text, input };
-  });
-  const nodes = boxes.map(({ text, input }) =>
-    el("div", { className: "te-q-option" }, [input, el("label", { for: input.id, text })]));
-  return {
-    nodes,
-    read: () => boxes.filter((b) => b.input.checked).map((b) => b.text),
+    read: () => (multiple ? picked() : (picked()[0] ?? null)),
     write: (value) => {
-      const chosen = Array.isArray(value) ? value : [];
-      boxes.forEach((b) => { b.input.checked = chosen.includes(b.text); });
+      const chosen = multiple ? (Array.isArray(value) ? value : []) : [value];
+      inputs.forEach((c) => { c.input.checked = chosen.includes(c.text); });
     },
   };
 }
+
+const singleChoice = (spec, uid, changed) => choices(spec, uid, changed, false);
+const multipleChoice = (spec, uid, changed) => choices(spec, uid, changed, true);
 
 function numeric(spec, uid, changed, check) {
   const input = el("input", {
