@@ -420,7 +420,9 @@ class Summary:
 
     def __repr__(self) -> str:
         lines = [self.table.to_string()]
-        lines.append("To revisit: " + (", ".join(self.revisit) if self.revisit else "nothing, well done."))
+        answered = int(self.table["answered"].sum()) if "answered" in self.table else 0
+        nothing = "Nothing to revisit yet." if not answered else "To revisit: nothing, well done."
+        lines.append("To revisit: " + ", ".join(self.revisit) if self.revisit else nothing)
         return "\n".join(lines)
 
     def chart(self) -> None:

@@ -16,7 +16,7 @@ THREAD_NAMES = {"general": "General", "china": "China", "central_asia": "Central
 
 
 def draw(events: pd.DataFrame, title: str) -> Any:
-    """A timeline figure: one row per thread, one dot per event, labels for every event."""
+    """A timeline figure: one row per thread, one marker per event (the table beside it names them)."""
     fig, ax = figure(10, 0.9 + 0.75 * events["thread"].nunique())
     threads = [t for t in THREAD_NAMES if t in set(events["thread"])]
     for y, thread in enumerate(threads):
