@@ -49,6 +49,18 @@ def _load_maker():
     return module
 
 
+def _graded(notebook: str) -> int:
+    """How many graded questions (reflections excluded) a notebook has in the current banks."""
+    return sum(q.notebook == notebook and q.type != "reflection" for q in all_questions().values())
+
+
+def _score(learner: str, notebook: str, points: float) -> str:
+    """The score the gradebook must write: the learner's right answers / the notebook's graded questions."""
+    answers = _load_maker().LEARNERS[learner]["answers"]
+    right = sum(answers.get(qid) == "right" for qid, q in all_questions().items() if q.notebook == notebook)
+    return f"{points * right / _graded(notebook):.2f}".rstrip("0").rstrip(".")
+
+
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Exports made now, through te.answer and the export function (the committed fixtures' recipe)."""
@@ -536,7 +548,8 @@ def test_canvas_gradebook_round_trip(tmp_path: Path) -> None:
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "ex01_china (777)"]
     assert rows[1][-1] == "10"  # the existing assignment's points possible, from the roster
     scores = {r[0]: r[-1] for r in rows[2:]}
-    assert scores == {"Andersson, Ana": "8", "Baker, Ben": "2", "Wei, Chen": "2"}  # rows left out stay as they are
+    assert scores == {name: _score(who, "ex01_china", 10) for name, who in  # rows left out stay as they are
+                      (("Andersson, Ana", "ana"), ("Baker, Ben", "ben"), ("Wei, Chen", "chen"))}
     assert "NO EXPORT Dahl, Dana (dahldana_1004_5004_my-answers.json could not be used: not valid JSON" in result.stdout
     assert "NO EXPORT Eriksen, Emil" in result.stdout
     listing = list(csv.DictReader(open(tmp_path / "canvas-unmatched.csv", encoding="utf-8")))
@@ -551,7 +564,7 @@ def test_canvas_gradebook_with_lessons_and_new_columns(tmp_path: Path) -> None:
     rows = check_canvas_import(tmp_path / "canvas.csv", {"1001", "1002", "1003", "1004", "1005"})
     assert rows[0][5:] == ["00_start_here", "01_china", "ex01_china (777)"] and rows[1][5:] == ["100", "100", "10"]
     ana = next(r for r in rows if r[0] == "Andersson, Ana")
-    assert ana[5:] == ["80", "7.69", "8"]  # 4 of 5 graded questions in 00 (the reflection does not count); 1 of 13
+    assert ana[5:] == [_score("ana", "00_start_here", 100), _score("ana", "01_china", 100), _score("ana", "ex01_china", 10)]
     assert "3 learner(s) scored in 3 column(s)" in result.stdout
 
 
@@ -562,7 +575,8 @@ def test_moodle_gradebook_round_trip(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     records = check_moodle_import(tmp_path / "moodle.csv", roster, "Email address")
     assert [(r["Email address"], r["ex01_china"]) for r in records] == [
-        ("ana.andersson@uni.example", "80"), ("chen.wei@uni.example", "20")]
+        ("ana.andersson@uni.example", _score("ana", "ex01_china", 100)),
+        ("chen.wei@uni.example", _score("chen", "ex01_china", 100))]
     # Ben typed his login, which a Moodle grade export does not hold: listed, not dropped
     assert ("NOT MATCHED bakerben_1002_5002_my-answers.json: the login 'BBaker' matches no roster row "
             "(closest: Ben Baker)") in result.stdout
@@ -578,7 +592,8 @@ def test_moodle_scores_out_of_other_points_and_no_grade_cells(tmp_path: Path) ->
         cwd=tmp_path)
     records = check_moodle_import(tmp_path / "m.csv", roster, "Email address")
     chen = next(r for r in records if r["First name"] == "Chen")
-    assert (chen["00_start_here"], chen["01_china"], chen["ex01_china"]) == ("4", "-", "2")
+    assert (chen["00_start_here"], chen["01_china"], chen["ex01_china"]) == (
+        _score("chen", "00_start_here", 10), "-", _score("chen", "ex01_china", 10))
     cli("gradebook", str(SUBMISSIONS), "--roster", str(roster), "--lessons", "--unattempted", "zero", "--out", "z.csv",
         cwd=tmp_path)
     records = check_moodle_import(tmp_path / "z.csv", roster, "Email address")
@@ -607,7 +622,8 @@ def test_gradebook_uses_canvas_file_names_and_lists_conflicts(tmp_path: Path, mo
     g = classview.gather(sub)
     book = classview.gradebook(g, classview.read_roster(roster))
     assert book.header == ["Student", "ID", "SIS Login ID", "Section", "ex01_china"]  # a TA's export: no SIS User ID
-    assert [r[0] for r in book.rows] == ["Points Possible", "Nils, No"] and book.rows[1][-1] == "20"
+    one_right = f"{100 / _graded('ex01_china'):.2f}".rstrip("0").rstrip(".")
+    assert [r[0] for r in book.rows] == ["Points Possible", "Nils, No"] and book.rows[1][-1] == one_right
     assert any("nologinnils_2001_9001_my-answers.json: matched to Nils, No by the name Canvas gave the file" in n
                for n in book.notes)
     conflict = [why for files, why in book.unmatched_exports if "impostorivan" in files]
