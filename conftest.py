@@ -1,4 +1,5 @@
 """Test set-up shared by the unit tests and nbval: every run uses throwaway progress files."""
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if parent is None or type(parent).__name__ != "IPyNbFile" or (nextitem is not None and nextitem.parent is parent):
         return
     import json
+
     path = os.environ["TURNEAST_PROGRESS"]
     if os.path.exists(path):
         with open(path, encoding="utf-8") as fh:
@@ -35,5 +37,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def pytest_report_header() -> str:
     """Say up front whether the real-browser tests can run here."""
     import shutil
+
     chromium = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
     return f"browser tests: {'will run with ' + chromium if chromium else 'will be SKIPPED: Chromium not found'}"

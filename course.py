@@ -10,6 +10,7 @@ Everything goes into a virtual environment in ./.venv, so it works where the sys
 to site/build.py (`--instructor` adds the solutions, `--no-lite` skips the in-browser version, `--help` lists
 the rest). The website's tools live in ./.venv-site and the in-browser version's in ./lite/.venv.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,10 @@ def ensure_venv(dev: bool) -> None:
     if sys.version_info < (3, 10):
         sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
     run_files = ["requirements.txt", "pyproject.toml"]
-    wanted = {hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
-              for files in ([run_files, run_files + ["requirements-dev.txt"]] if dev else [run_files])}
+    wanted = {
+        hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+        for files in ([run_files, run_files + ["requirements-dev.txt"]] if dev else [run_files])
+    }
     stamp = VENV / ".installed"  # digests of the requirement sets installed (a test install includes the lab's)
     if PY.exists() and stamp.exists() and wanted <= set(stamp.read_text().split()):
         return
@@ -46,8 +49,10 @@ def ensure_venv(dev: bool) -> None:
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except (subprocess.CalledProcessError, OSError) as exc:
-            sys.exit(f"[course] Could not create {VENV} ({exc}). On Debian/Ubuntu install the venv module first: "
-                     "sudo apt install python3-venv")
+            sys.exit(
+                f"[course] Could not create {VENV} ({exc}). On Debian/Ubuntu install the venv module first: "
+                "sudo apt install python3-venv"
+            )
     args = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements.txt"]
     if dev:
         args += ["-r", "requirements-dev.txt"]
@@ -72,8 +77,11 @@ def ensure_site_venv() -> None:
         say(f"creating the website's environment in {SITE_VENV}")
         venv.EnvBuilder(with_pip=True).create(SITE_VENV)
     say("installing the website's tools (Sphinx, MyST-NB, sphinx-book-theme)")
-    subprocess.run([str(SITE_PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r",
-                    "requirements-site.txt"], cwd=ROOT, check=True)
+    subprocess.run(
+        [str(SITE_PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements-site.txt"],
+        cwd=ROOT,
+        check=True,
+    )
     stamp.write_text(wanted)
 
 

@@ -5,6 +5,7 @@ files and the real export function, see tests/fixtures/exports/make_fixtures.py)
 tests/hostile/exports/ (its expected outcomes in expected.csv) is run by one test. Every command-line
 run has a timeout, so nothing here can hang.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,14 @@ TIMEOUT = 120  # seconds for one command-line run; a hang fails the test instead
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run `python -m turneast.classview ...` as an instructor would, with a timeout."""
     env = {**os.environ, "TURNEAST_FIXED_ORDER": "1", "PYTHONWARNINGS": "default"}
-    result = subprocess.run([sys.executable, "-m", "turneast.classview", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, "-m", "turneast.classview", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     assert "Warning" not in result.stderr, result.stderr
     return result
@@ -164,22 +171,41 @@ def test_export_widget_says_why_it_could_not_write(tmp_path: Path, monkeypatch) 
 # ---------------------------------------------------------------- safe reading
 def test_depth_is_decided_before_parsing_and_in_linear_time() -> None:
     assert classview._too_deep("[" * 21 + "]" * 21) and not classview._too_deep("[" * 20 + "]" * 20)
-    assert not classview._too_deep('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')       # brackets inside a string
-    assert not classview._too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')       # after an escaped quote
-    assert classview._too_deep('{"a": "\\\\", "b": ' + "[" * 30 + "]" * 30 + "}")    # after an escaped backslash
+    assert not classview._too_deep('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')  # brackets inside a string
+    assert not classview._too_deep('{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')  # after an escaped quote
+    assert classview._too_deep('{"a": "\\\\", "b": ' + "[" * 30 + "]" * 30 + "}")  # after an escaped backslash
     start = time.perf_counter()
     assert classview._too_deep("[" * 1_000_000)
     assert not classview._too_deep('"' + '\\"' * 400_000)  # unterminated string of escaped quotes
     assert time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("=1+2", "'=1+2"), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"), ("@SUM(1+9)", "'@SUM(1+9)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("\n=1", "'\n=1"), (" =1+2", "' =1+2"), ("%0A", "'%0A"),
-    ("=cmd|' /C calc'!A0", "'=cmd\\|' /C calc'!A0"), ("|cmd", "'\\|cmd"), ("\uff1d1+1", "'\uff1d1+1"),
-    ("-5", "-5"), ("+3.5", "+3.5"), ("-", "-"), ("a|b", "a|b"), ("plain = text", "plain = text"), (66.666, "66.67"),
-    (float("nan"), ""), (None, ""), (3, "3"),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("=1+2", "'=1+2"),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1+9)", "'@SUM(1+9)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\n=1", "'\n=1"),
+        (" =1+2", "' =1+2"),
+        ("%0A", "'%0A"),
+        ("=cmd|' /C calc'!A0", "'=cmd\\|' /C calc'!A0"),
+        ("|cmd", "'\\|cmd"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("-5", "-5"),
+        ("+3.5", "+3.5"),
+        ("-", "-"),
+        ("a|b", "a|b"),
+        ("plain = text", "plain = text"),
+        (66.666, "66.67"),
+        (float("nan"), ""),
+        (None, ""),
+        (3, "3"),
+    ],
+)
 def test_owasp_csv_injection_rule(cell: object, expected: str) -> None:
     assert classview.neutralise(cell) == expected
 
@@ -201,11 +227,15 @@ def test_gather_reads_an_lms_download(gathered: classview.Gathered) -> None:
     assert gathered.skipped == [("dahldana_1004_5004_my-answers.json", gathered.skipped[0][1])]
     assert gathered.skipped[0][1].startswith("not valid JSON")
     files = sorted(f for ln in gathered.learners for f in ln.files)
-    assert files == ["Chen Wei_88213_assignsubmission_file_/my-answers.json",
-                     "anderssonana_1001_5001_my-answers.json", "bakerben_1002_5002_my-answers.json"]
+    assert files == [
+        "Chen Wei_88213_assignsubmission_file_/my-answers.json",
+        "anderssonana_1001_5001_my-answers.json",
+        "bakerben_1002_5002_my-answers.json",
+    ]
     assert sorted(ln.label for ln in gathered.learners) == ["learner 1", "learner 2", "learner 3"]
     assert {ln.version for ln in gathered.learners} == {"current"}, (
-        "a question bank changed since the fixtures were made: run tests/fixtures/exports/make_fixtures.py")
+        "a question bank changed since the fixtures were made: run tests/fixtures/exports/make_fixtures.py"
+    )
 
 
 def test_questions_in_course_order_with_text_and_counts(gathered: classview.Gathered) -> None:
@@ -237,9 +267,9 @@ def test_status_claimed_in_a_file_is_ignored(tmp_path: Path) -> None:
     shutil.copy(HOSTILE / "forged_status.json", tmp_path / "forged.json")
     g = classview.gather(tmp_path)
     answers = g.learners[0].answers
-    assert answers["china.trade_growth"].status == classview.INVALID   # "no idea" marked correct
-    assert answers["start.first_year"].status == classview.CORRECT     # "2012" marked incorrect
-    assert answers["start.expectation"].status == classview.SAVED      # a reflection marked correct
+    assert answers["china.trade_growth"].status == classview.INVALID  # "no idea" marked correct
+    assert answers["start.first_year"].status == classview.CORRECT  # "2012" marked incorrect
+    assert answers["start.expectation"].status == classview.SAVED  # a reflection marked correct
     table = classview.by_question(g)
     assert table.loc["china.trade_growth", "correct"] == 0 and "start.expectation" not in table.index
 
@@ -266,8 +296,16 @@ def test_gather_command_line_writes_tables_charts_sheet_and_report(tmp_path: Pat
     assert "WARNING: skipped dahldana_1004_5004_my-answers.json: not valid JSON" in result.stdout
     assert "3 learner(s)" in result.stdout and "3 of 3 answered" in result.stdout
     out = tmp_path / "report"
-    for name in ("by_question.csv", "by_learner.csv", "discussion.html", "discussion.md", "report.txt",
-                 "by_question.png", "chart_00_start_here.png", "chart_ex01_china.png"):
+    for name in (
+        "by_question.csv",
+        "by_learner.csv",
+        "discussion.html",
+        "discussion.md",
+        "report.txt",
+        "by_question.png",
+        "chart_00_start_here.png",
+        "chart_ex01_china.png",
+    ):
         assert (out / name).exists(), name
     assert (out / "by_question.png").read_bytes()[:4] == b"\x89PNG"
     alt = (out / "by_question.txt").read_text()
@@ -292,8 +330,10 @@ def test_a_missing_or_empty_folder_still_gives_a_finished_report(tmp_path: Path)
 
 def test_chart_labels_are_plain_text_and_the_work_is_bounded(gathered: classview.Gathered, tmp_path: Path) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import pandas as pd
+
     table = classview.by_question(gathered)
     many = pd.concat([table] * 10)  # 990 rows
     many.index = [f"$\\undefinedmacro{{{i}}}$" for i in range(len(many))]
@@ -301,6 +341,7 @@ def test_chart_labels_are_plain_text_and_the_work_is_bounded(gathered: classview
     many["answered"], many["share_correct_pct"], many["answered_of"] = 1, 0.0, "1 of 3 answered"
     fig, alt = classview.chart(many, tmp_path / "many.png")
     from PIL import Image
+
     width, height = Image.open(tmp_path / "many.png").size
     assert height <= 100 * (1.6 + 0.3 * (classview.MAX_CHART_ROWS + 20)) and width == 1100
     assert "not drawn" in alt
@@ -311,7 +352,7 @@ def test_chart_labels_are_plain_text_and_the_work_is_bounded(gathered: classview
 
 # ---------------------------------------------------------------- versions, duplicates, merges
 def _export_as(tmp: Path, name: str, identifier: str, answers: dict, monkeypatch, progress: str | None = None) -> Path:
-    monkeypatch.setenv("TURNEAST_PROGRESS", str(tmp / (progress or name) ) + ".progress.json")
+    monkeypatch.setenv("TURNEAST_PROGRESS", str(tmp / (progress or name)) + ".progress.json")
     for qid, value in answers.items():
         te.answer(qid, value)
     return classview.export(tmp / "class" / f"{name}.json", identifier)
@@ -324,9 +365,21 @@ def test_version_stamp_flags_exports_from_another_bank(tmp_path: Path, monkeypat
     doc = json.loads(old.read_text())
     doc["banks"]["core"], doc["course_version"] = "0000000000000000", "0.0.9"
     old.write_text(json.dumps(doc))
-    legacy = {"format": "turneast-answers", "version": 1, "learner": "Cy", "exported": "2026-01-01T00:00:00+00:00",
-              "answers": [{"qid": "start.first_year", "notebook": "00_start_here", "status": "correct",
-                           "response": "2012", "time": "2026-01-01T00:00:00+00:00"}]}
+    legacy = {
+        "format": "turneast-answers",
+        "version": 1,
+        "learner": "Cy",
+        "exported": "2026-01-01T00:00:00+00:00",
+        "answers": [
+            {
+                "qid": "start.first_year",
+                "notebook": "00_start_here",
+                "status": "correct",
+                "response": "2012",
+                "time": "2026-01-01T00:00:00+00:00",
+            }
+        ],
+    }
     (tmp_path / "class" / "legacy.json").write_text(json.dumps(legacy))
     g = classview.gather(tmp_path / "class", names=True)
     versions = {ln.label: ln.version for ln in g.learners}
@@ -334,8 +387,10 @@ def test_version_stamp_flags_exports_from_another_bank(tmp_path: Path, monkeypat
     assert versions["old@x"] == "older question bank: core (course 0.0.9)"
     assert versions["Cy"] == "no version stamp: an export from an older course"  # a version-1 export, still read
     assert all(ln.answers["start.first_year"].status == classview.CORRECT for ln in g.learners)
-    assert any("2 of 3 learner(s) exported with other question banks" in n and "graded with the current banks" in n
-               for n in g.notes)
+    assert any(
+        "2 of 3 learner(s) exported with other question banks" in n and "graded with the current banks" in n
+        for n in g.notes
+    )
     assert f"The exports come from different course versions: 0.0.9 (1), {classview.course_version()} (1)." in g.notes
     assert set(classview.by_learner(g)["version"]) == {"current", versions["old@x"], versions["Cy"]}
 
@@ -347,8 +402,10 @@ def test_another_course_version_with_the_same_banks_changes_no_grade(tmp_path: P
     later.write_text(json.dumps({**json.loads(later.read_text()), "course_version": "9.9.9"}))
     g = classview.gather(tmp_path / "class")
     assert {ln.version for ln in g.learners} == {"current"}
-    assert g.notes[-2:] == [f"The exports come from different course versions: {classview.course_version()} (1), "
-                            "9.9.9 (1).", "Their question banks match the current ones, so no grade is affected."]
+    assert g.notes[-2:] == [
+        f"The exports come from different course versions: {classview.course_version()} (1), 9.9.9 (1).",
+        "Their question banks match the current ones, so no grade is affected.",
+    ]
 
 
 def test_duplicates_count_once_and_exports_of_one_learner_merge(tmp_path: Path, monkeypatch) -> None:
@@ -373,9 +430,11 @@ def test_duplicates_count_once_and_exports_of_one_learner_merge(tmp_path: Path, 
 # ---------------------------------------------------------------- the hostile corpus
 def _build_runtime_cases(folder: Path, cases: list[dict]) -> list[str]:
     """Make the cases that cannot be stored in git; return the names of those this system cannot make."""
-    honest = {"ana": SUBMISSIONS / "anderssonana_1001_5001_my-answers.json",
-              "ben": SUBMISSIONS / "bakerben_1002_5002_my-answers.json",
-              "chen": SUBMISSIONS / "Chen Wei_88213_assignsubmission_file_" / "my-answers.json"}
+    honest = {
+        "ana": SUBMISSIONS / "anderssonana_1001_5001_my-answers.json",
+        "ben": SUBMISSIONS / "bakerben_1002_5002_my-answers.json",
+        "chen": SUBMISSIONS / "Chen Wei_88213_assignsubmission_file_" / "my-answers.json",
+    }
     for who, path in honest.items():
         shutil.copy(path, folder / f"honest_{who}.json")
     shutil.copy(honest["ana"], folder / "copy_of_ana.json")
@@ -383,15 +442,21 @@ def _build_runtime_cases(folder: Path, cases: list[dict]) -> list[str]:
     (folder / "honest_utf16.json").write_bytes(honest["chen"].read_text(encoding="utf-8").encode("utf-16"))
     (folder / "inner").mkdir()
     missing = []
-    links = {"inside_link.json": folder / "honest_ana.json", "dev_zero.json": Path("/dev/zero"),
-             "passwd.json": Path("/etc/passwd"), "linked_dir": folder / "inner"}  # a folder link is never followed
+    links = {
+        "inside_link.json": folder / "honest_ana.json",
+        "dev_zero.json": Path("/dev/zero"),
+        "passwd.json": Path("/etc/passwd"),
+        "linked_dir": folder / "inner",
+    }  # a folder link is never followed
     for name, target in links.items():
         try:
             os.symlink(target, folder / name)
         except (OSError, NotImplementedError):  # e.g. Windows without the right to make links
             missing.append(name)
-    special = {"fifo.json": lambda p: os.mkfifo(p),
-               "device.json": lambda p: os.mknod(p, 0o600 | 0o020000, os.makedev(1, 3))}  # like /dev/null
+    special = {
+        "fifo.json": lambda p: os.mkfifo(p),
+        "device.json": lambda p: os.mknod(p, 0o600 | 0o020000, os.makedev(1, 3)),
+    }  # like /dev/null
     for name, make in special.items():
         try:
             make(folder / name)
@@ -403,10 +468,17 @@ def _build_runtime_cases(folder: Path, cases: list[dict]) -> list[str]:
     head = {"format": "turneast-answers", "version": 2, "identifier": "", "learner": ""}
     (folder / "too_many_answers.json").write_text(json.dumps({**head, "answers": fake + [real]}))
     (folder / "many_ids.json").write_text(json.dumps({**head, "answers": fake[:4999] + [real]}))
-    (folder / "long_id.json").write_text(json.dumps({**head, "answers": [
-        {"qid": "q" * 300_000, "status": "correct", "response": "A"}, {**real, "response": "2008"}]}))
-    (folder / '=HYPERLINK("evil")|cmd.json').write_text(json.dumps({**head, "answers": [
-        {**real, "qid": "start.poll_china", "response": 50}]}))
+    (folder / "long_id.json").write_text(
+        json.dumps(
+            {
+                **head,
+                "answers": [{"qid": "q" * 300_000, "status": "correct", "response": "A"}, {**real, "response": "2008"}],
+            }
+        )
+    )
+    (folder / '=HYPERLINK("evil")|cmd.json').write_text(
+        json.dumps({**head, "answers": [{**real, "qid": "start.poll_china", "response": 50}]})
+    )
     if sys.platform.startswith("linux"):  # a name that is not UTF-8 (other systems refuse to make one)
         with open(os.path.join(os.fsencode(folder), b"undecodable_\xff.json"), "w") as fh:
             fh.write(json.dumps({**head, "answers": [{**real, "qid": "start.unfriendly", "response": ["Japan"]}]}))
@@ -452,8 +524,11 @@ def test_hostile_corpus(tmp_path: Path) -> None:
             assert line not in report and name in counted, f"{name} not counted"
         elif outcome == "counted once":
             assert line not in report and name in counted
-            assert re.search(rf"NOTE ({re.escape(name)} is an identical copy of|.* is an identical copy of "
-                             rf"{re.escape(name)}:)", report), f"{name} not recognised as a copy"
+            assert re.search(
+                rf"NOTE ({re.escape(name)} is an identical copy of|.* is an identical copy of "
+                rf"{re.escape(name)}:)",
+                report,
+            ), f"{name} not recognised as a copy"
         elif outcome == "ignored":
             assert name not in report and name not in counted
     assert len(learners) == sum(c["outcome"] == "counted" for c in cases)  # every honest file counted once
@@ -461,7 +536,10 @@ def test_hostile_corpus(tmp_path: Path) -> None:
     # every forged status was graded again, unknown ids reported (cut short), nothing dangerous in any CSV
     forged = next(r for r in learners if r["learner"] == "forged_status.json")
     assert (forged["china.trade_growth"], forged["start.first_year"], forged["start.expectation"]) == (
-        "invalid", "correct", "reflection")
+        "invalid",
+        "correct",
+        "reflection",
+    )
     assert "NOTE many_ids.json: 4999 answer(s) to question ids this course does not have" in report
     assert "and 4979 more" in report and max(len(line) for line in report.splitlines()) < 3000
     assert "'$\\undefinedmacro{x}$'" in report
@@ -469,7 +547,9 @@ def test_hostile_corpus(tmp_path: Path) -> None:
         for row in csv.reader(open(path, encoding="utf-8")):
             for cell in row:
                 assert not cell.lstrip(" ").startswith(classview._DANGEROUS) or re.fullmatch(r"-?[\d.]+", cell), (
-                    path.name, cell)
+                    path.name,
+                    cell,
+                )
     assert "'=cmd\\|' /C calc'!A0" in (tmp_path / "report" / "by_learner.csv").read_text(encoding="utf-8")
     assert (tmp_path / "report" / "by_question.png").read_bytes()[:4] == b"\x89PNG"
     assert "PROBLEM" not in report
@@ -477,8 +557,17 @@ def test_hostile_corpus(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- gradebook
-CANVAS_READ_ONLY = ("Current Score", "Current Points", "Current Grade", "Final Score", "Final Points", "Final Grade",
-                    "Override Score", "Override Grade", "Override Status")
+CANVAS_READ_ONLY = (
+    "Current Score",
+    "Current Points",
+    "Current Grade",
+    "Final Score",
+    "Final Points",
+    "Final Grade",
+    "Override Score",
+    "Override Grade",
+    "Override Status",
+)
 
 
 def check_canvas_import(path: Path, roster_ids: set[str]) -> list[list[str]]:
@@ -498,18 +587,18 @@ def check_canvas_import(path: Path, roster_ids: set[str]) -> list[list[str]]:
         i = 4 + bool(re.search(r"Integration\s+ID", header[4]))
         i += bool(re.search(r"Root\s+Account", header[i]))
     assert "Section" in header[i], "the last student column must be Section"
-    assignments = header[i + 1:]
+    assignments = header[i + 1 :]
     assert assignments and len(set(assignments)) == len(assignments)
     for title in assignments:
         assert not re.search("|".join(CANVAS_READ_ONLY), title), f"{title} would be dropped as a read-only column"
         assert not title.startswith("'"), "a neutralised title would name a new assignment"
     assert all(len(r) == len(header) for r in rows), "ragged rows"
     assert "Points Possible" in rows[1][0]
-    points = [float(p) for p in rows[1][i + 1:]]
+    points = [float(p) for p in rows[1][i + 1 :]]
     assert all(p > 0 for p in points)
     for row in rows[2:]:
         assert row[1] in roster_ids, f"unknown Canvas user {row[1]}"
-        for cell, most in zip(row[i + 1:], points):
+        for cell, most in zip(row[i + 1 :], points):
             assert cell == "" or (re.fullmatch(r"\d+(\.\d{1,2})?", cell) and 0 <= float(cell) <= most), cell
     return rows
 
@@ -548,38 +637,61 @@ def test_canvas_gradebook_round_trip(tmp_path: Path) -> None:
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "ex01_china (777)"]
     assert rows[1][-1] == "10"  # the existing assignment's points possible, from the roster
     scores = {r[0]: r[-1] for r in rows[2:]}
-    assert scores == {name: _score(who, "ex01_china", 10) for name, who in  # rows left out stay as they are
-                      (("Andersson, Ana", "ana"), ("Baker, Ben", "ben"), ("Wei, Chen", "chen"))}
+    assert scores == {
+        name: _score(who, "ex01_china", 10)
+        for name, who in (  # rows left out stay as they are
+            ("Andersson, Ana", "ana"),
+            ("Baker, Ben", "ben"),
+            ("Wei, Chen", "chen"),
+        )
+    }
     assert "NO EXPORT Dahl, Dana (dahldana_1004_5004_my-answers.json could not be used: not valid JSON" in result.stdout
     assert "NO EXPORT Eriksen, Emil" in result.stdout
     listing = list(csv.DictReader(open(tmp_path / "canvas-unmatched.csv", encoding="utf-8")))
     assert [(r["kind"], r["who"]) for r in listing] == [
-        ("roster row without an export", "Dahl, Dana"), ("roster row without an export", "Eriksen, Emil")]
+        ("roster row without an export", "Dahl, Dana"),
+        ("roster row without an export", "Eriksen, Emil"),
+    ]
     assert listing[0]["why"].startswith("dahldana_1004_5004_my-answers.json could not be used: not valid JSON")
 
 
 def test_canvas_gradebook_with_lessons_and_new_columns(tmp_path: Path) -> None:
-    result = cli("gradebook", str(SUBMISSIONS), "--roster", str(FIXTURES / "roster-canvas.csv"), "--lessons",
-                 "--out", "canvas.csv", cwd=tmp_path)
+    result = cli(
+        "gradebook",
+        str(SUBMISSIONS),
+        "--roster",
+        str(FIXTURES / "roster-canvas.csv"),
+        "--lessons",
+        "--out",
+        "canvas.csv",
+        cwd=tmp_path,
+    )
     rows = check_canvas_import(tmp_path / "canvas.csv", {"1001", "1002", "1003", "1004", "1005"})
     assert rows[0][5:] == ["00_start_here", "01_china", "ex01_china (777)"] and rows[1][5:] == ["100", "100", "10"]
     ana = next(r for r in rows if r[0] == "Andersson, Ana")
-    assert ana[5:] == [_score("ana", "00_start_here", 100), _score("ana", "01_china", 100), _score("ana", "ex01_china", 10)]
+    assert ana[5:] == [
+        _score("ana", "00_start_here", 100),
+        _score("ana", "01_china", 100),
+        _score("ana", "ex01_china", 10),
+    ]
     assert "3 learner(s) scored in 3 column(s)" in result.stdout
 
 
 def test_moodle_gradebook_round_trip(tmp_path: Path) -> None:
     roster = FIXTURES / "roster-moodle.csv"
-    result = cli("gradebook", str(SUBMISSIONS), "--roster", str(roster), "--lms", "moodle", "--out", "moodle.csv",
-                 cwd=tmp_path)
+    result = cli(
+        "gradebook", str(SUBMISSIONS), "--roster", str(roster), "--lms", "moodle", "--out", "moodle.csv", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout
     records = check_moodle_import(tmp_path / "moodle.csv", roster, "Email address")
     assert [(r["Email address"], r["ex01_china"]) for r in records] == [
         ("ana.andersson@uni.example", _score("ana", "ex01_china", 100)),
-        ("chen.wei@uni.example", _score("chen", "ex01_china", 100))]
+        ("chen.wei@uni.example", _score("chen", "ex01_china", 100)),
+    ]
     # Ben typed his login, which a Moodle grade export does not hold: listed, not dropped
-    assert ("NOT MATCHED bakerben_1002_5002_my-answers.json: the login 'BBaker' matches no roster row "
-            "(closest: Ben Baker)") in result.stdout
+    assert (
+        "NOT MATCHED bakerben_1002_5002_my-answers.json: the login 'BBaker' matches no roster row (closest: Ben Baker)"
+    ) in result.stdout
     for name in ("Ben Baker", "Dana Dahl", "Emil Eriksen"):
         assert f"NO EXPORT {name}" in result.stdout
     kinds = [r["kind"] for r in csv.DictReader(open(tmp_path / "moodle-unmatched.csv", encoding="utf-8"))]
@@ -588,14 +700,37 @@ def test_moodle_gradebook_round_trip(tmp_path: Path) -> None:
 
 def test_moodle_scores_out_of_other_points_and_no_grade_cells(tmp_path: Path) -> None:
     roster = FIXTURES / "roster-moodle.csv"
-    cli("gradebook", str(SUBMISSIONS), "--roster", str(roster), "--lessons", "--points", "10", "--out", "m.csv",
-        cwd=tmp_path)
+    cli(
+        "gradebook",
+        str(SUBMISSIONS),
+        "--roster",
+        str(roster),
+        "--lessons",
+        "--points",
+        "10",
+        "--out",
+        "m.csv",
+        cwd=tmp_path,
+    )
     records = check_moodle_import(tmp_path / "m.csv", roster, "Email address")
     chen = next(r for r in records if r["First name"] == "Chen")
     assert (chen["00_start_here"], chen["01_china"], chen["ex01_china"]) == (
-        _score("chen", "00_start_here", 10), "-", _score("chen", "ex01_china", 10))
-    cli("gradebook", str(SUBMISSIONS), "--roster", str(roster), "--lessons", "--unattempted", "zero", "--out", "z.csv",
-        cwd=tmp_path)
+        _score("chen", "00_start_here", 10),
+        "-",
+        _score("chen", "ex01_china", 10),
+    )
+    cli(
+        "gradebook",
+        str(SUBMISSIONS),
+        "--roster",
+        str(roster),
+        "--lessons",
+        "--unattempted",
+        "zero",
+        "--out",
+        "z.csv",
+        cwd=tmp_path,
+    )
     records = check_moodle_import(tmp_path / "z.csv", roster, "Email address")
     chen = next(r for r in records if r["First name"] == "Chen")
     assert chen["01_china"] == "0"
@@ -612,20 +747,28 @@ def test_gradebook_uses_canvas_file_names_and_lists_conflicts(tmp_path: Path, mo
     sub.mkdir()
     monkeypatch.setenv("TURNEAST_PROGRESS", str(tmp_path / "a.json"))
     te.check("china.ex_imports_growth", all_questions()["china.ex_imports_growth"].answer["value"])
-    classview.export(sub / "nologinnils_2001_9001_my-answers.json", "")           # typed nothing: file name used
+    classview.export(sub / "nologinnils_2001_9001_my-answers.json", "")  # typed nothing: file name used
     monkeypatch.setenv("TURNEAST_PROGRESS", str(tmp_path / "b.json"))
     te.check("china.ex_volume_growth", 1)
-    classview.export(sub / "impostorivan_2002_9002_my-answers.json", "nils@x")     # typed someone else's login
-    roster = _roster(tmp_path, ["Student,ID,SIS Login ID,Section", '"Nils, No",2001,nils@x,A',
-                                '"Ivan, I",2002,ivan@x,A',
-                                '"Student, Test",2099,,A'])
+    classview.export(sub / "impostorivan_2002_9002_my-answers.json", "nils@x")  # typed someone else's login
+    roster = _roster(
+        tmp_path,
+        [
+            "Student,ID,SIS Login ID,Section",
+            '"Nils, No",2001,nils@x,A',
+            '"Ivan, I",2002,ivan@x,A',
+            '"Student, Test",2099,,A',
+        ],
+    )
     g = classview.gather(sub)
     book = classview.gradebook(g, classview.read_roster(roster))
     assert book.header == ["Student", "ID", "SIS Login ID", "Section", "ex01_china"]  # a TA's export: no SIS User ID
     one_right = f"{100 / _graded('ex01_china'):.2f}".rstrip("0").rstrip(".")
     assert [r[0] for r in book.rows] == ["Points Possible", "Nils, No"] and book.rows[1][-1] == one_right
-    assert any("nologinnils_2001_9001_my-answers.json: matched to Nils, No by the name Canvas gave the file" in n
-               for n in book.notes)
+    assert any(
+        "nologinnils_2001_9001_my-answers.json: matched to Nils, No by the name Canvas gave the file" in n
+        for n in book.notes
+    )
     conflict = [why for files, why in book.unmatched_exports if "impostorivan" in files]
     assert conflict and "belongs to Nils, No, but Canvas filed the export under Ivan, I" in conflict[0]
     assert ("Student, Test", "Canvas's test student") in book.missing
@@ -650,8 +793,12 @@ def test_two_people_claiming_one_roster_row_are_not_scored(tmp_path: Path, monke
 
 
 def test_roster_formats_and_mistakes(tmp_path: Path) -> None:
-    semicolon = _roster(tmp_path, ["Student;ID;SIS User ID;SIS Login ID;Section", '"Baker, Ben";1002;S1;bbaker;A'],
-                        "semi.csv", prefix=b"\xef\xbb\xbf")
+    semicolon = _roster(
+        tmp_path,
+        ["Student;ID;SIS User ID;SIS Login ID;Section", '"Baker, Ben";1002;S1;bbaker;A'],
+        "semi.csv",
+        prefix=b"\xef\xbb\xbf",
+    )
     roster = classview.read_roster(semicolon)
     assert roster.lms == "canvas" and roster.identity == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert roster.rows == [["Baker, Ben", "1002", "S1", "bbaker", "A"]]
@@ -665,10 +812,16 @@ def test_roster_formats_and_mistakes(tmp_path: Path) -> None:
 
 
 def test_identity_cells_from_the_roster_are_neutralised_too(tmp_path: Path, gathered: classview.Gathered) -> None:
-    roster = _roster(tmp_path, ["Student,ID,SIS Login ID,Section", '"=HYPERLINK(""http://x"")",1001,x,A',
-                                '"Wei, Chen",1003,chen.wei@uni.example,@A'])
+    roster = _roster(
+        tmp_path,
+        [
+            "Student,ID,SIS Login ID,Section",
+            '"=HYPERLINK(""http://x"")",1001,x,A',
+            '"Wei, Chen",1003,chen.wei@uni.example,@A',
+        ],
+    )
     book = classview.gradebook(gathered, classview.read_roster(roster))
     out = classview.write_csv(tmp_path / "out.csv", book.header, book.rows)
     rows = list(csv.reader(open(out, encoding="utf-8")))
-    assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[3][3] == "'@A"
+    assert rows[2][0] == '\'=HYPERLINK("http://x")' and rows[3][3] == "'@A"
     check_canvas_import(out, {"1001", "1003"})

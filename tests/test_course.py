@@ -1,4 +1,5 @@
 """Course-level checks: notebook structure, links, environment files in step (exercise tools: test_authoring.py)."""
+
 from __future__ import annotations
 
 import re
@@ -68,13 +69,18 @@ def test_every_chart_has_alt_text() -> None:
                 continue
             outputs = cell.get("outputs", [])
             assert not any("image/png" in o.get("data", {}) for o in outputs), (
-                f"{path.name}: a bare image/png output (no alt text) in cell {cell.source[:60]!r}")
+                f"{path.name}: a bare image/png output (no alt text) in cell {cell.source[:60]!r}"
+            )
             imgs = [m for o in outputs for m in re.findall(r"<img [^>]*>", o.get("data", {}).get("text/html", ""))]
             for img in imgs:
-                assert re.search(r'alt="[^"]{20,}"', img), f"{path.name}: an image without alt text in {cell.source[:60]!r}"
+                assert re.search(r'alt="[^"]{20,}"', img), (
+                    f"{path.name}: an image without alt text in {cell.source[:60]!r}"
+                )
             if imgs:
                 described = sum("*Chart description:*" in o.get("data", {}).get("text/markdown", "") for o in outputs)
-                assert described >= len(imgs), f"{path.name}: a chart without a visible description: {cell.source[:60]!r}"
+                assert described >= len(imgs), (
+                    f"{path.name}: a chart without a visible description: {cell.source[:60]!r}"
+                )
 
 
 def test_stored_outputs_hold_no_errors_or_widget_state() -> None:
@@ -86,7 +92,9 @@ def test_stored_outputs_hold_no_errors_or_widget_state() -> None:
                 assert out.get("output_type") != "error", f"{path.name}: stored error in {cell.source[:60]!r}"
                 assert out.get("name") != "stderr", f"{path.name}: stored stderr in {cell.source[:60]!r}"
             if cell.cell_type == "code":
-                assert cell.get("execution_count") is not None or not cell.source.strip(), f"{path.name}: unexecuted cell"
+                assert cell.get("execution_count") is not None or not cell.source.strip(), (
+                    f"{path.name}: unexecuted cell"
+                )
 
 
 def _packages(lines: list[str]) -> set[str]:
@@ -103,15 +111,24 @@ def test_environment_yml_matches_requirements() -> None:
     dev = _packages((ROOT / "requirements-dev.txt").read_text().splitlines())
     text = (ROOT / "environment.yml").read_text()
     deps = text.split("dependencies:")[1]
-    conda = _packages([ln for ln in deps.splitlines()
-                       if ln.strip().startswith("- ") and ln.strip() != "- pip:" and "--editable" not in ln])
+    conda = _packages(
+        [
+            ln
+            for ln in deps.splitlines()
+            if ln.strip().startswith("- ") and ln.strip() != "- pip:" and "--editable" not in ln
+        ]
+    )
     conda -= {"python", "pip"}
     assert pip | dev == conda, f"only pip: {sorted((pip | dev) - conda)}; only conda: {sorted(conda - pip - dev)}"
 
 
 # ---------------------------------------------------------------- what a learner meets on the page
-MARKDOWN_FILES = sorted(ROOT.glob("*.md")) + sorted((ROOT / "instructors").glob("*.md")) + sorted(
-    (ROOT / "docs").glob("**/*.md")) + sorted((ROOT / "data").glob("**/*.md"))
+MARKDOWN_FILES = (
+    sorted(ROOT.glob("*.md"))
+    + sorted((ROOT / "instructors").glob("*.md"))
+    + sorted((ROOT / "docs").glob("**/*.md"))
+    + sorted((ROOT / "data").glob("**/*.md"))
+)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -119,12 +136,18 @@ def _relative_links(text: str) -> list[str]:
     """Markdown link targets that point into the course (not web addresses, anchors or code examples)."""
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"`[^`\n]*`", "", text)
-    return [t.split("#")[0] for t in LINK.findall(text)
-            if not re.match(r"[a-z]+:", t) and not t.startswith("#") and t.split("#")[0]]
+    return [
+        t.split("#")[0]
+        for t in LINK.findall(text)
+        if not re.match(r"[a-z]+:", t) and not t.startswith("#") and t.split("#")[0]
+    ]
 
 
-@pytest.mark.parametrize("path", ALL + MARKDOWN_FILES + sorted((ROOT / "instructors").glob("*.ipynb")),
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    ALL + MARKDOWN_FILES + sorted((ROOT / "instructors").glob("*.ipynb")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_every_relative_link_resolves_on_disk(path: Path) -> None:
     if path.suffix == ".ipynb":
         text = "\n".join(_md(nbformat.read(path, as_version=4)))
@@ -166,7 +189,9 @@ def _code(path: Path) -> list[str]:
 def test_notebooks_define_no_helpers_and_keep_cells_short(path: Path) -> None:
     """Drawing boilerplate and helpers live in the package; a code cell stays readable at a glance."""
     for source in _code(path):
-        assert not re.search(r"^\s*(def|class) ", source, re.M), f"{path.name}: helper defined in a cell: {source[:80]!r}"
+        assert not re.search(r"^\s*(def|class) ", source, re.M), (
+            f"{path.name}: helper defined in a cell: {source[:80]!r}"
+        )
         assert len(source.splitlines()) <= 20, f"{path.name}: a {len(source.splitlines())}-line cell: {source[:80]!r}"
 
 
@@ -176,5 +201,6 @@ def test_chart_captions_come_from_the_datapackages(path: Path) -> None:
     for source in _code(path):
         assert not re.search(r"[\"']Source:", source), f"{path.name}: a typed-out source line: {source[:80]!r}"
         for call in re.finditer(r"te\.finish\(", source):
-            assert re.search(r"source\s*=\s*te\.source_line\(", source[call.start():]), (
-                f"{path.name}: te.finish without source=te.source_line(...): {source[:80]!r}")
+            assert re.search(r"source\s*=\s*te\.source_line\(", source[call.start() :]), (
+                f"{path.name}: te.finish without source=te.source_line(...): {source[:80]!r}"
+            )

@@ -92,9 +92,7 @@ def test_unknown_excerpt_and_dataset_names_are_explained() -> None:
         te.excerpt("lukin-peek")
     with pytest.raises(te.DataError, match="No dataset called 'nope'"):
         te.load("nope")
-    with pytest.raises(
-        te.DataError, match=r"No dataset called 'china/china_russia_trad'.*china/china_russia_trade"
-    ):
+    with pytest.raises(te.DataError, match=r"No dataset called 'china/china_russia_trad'.*china/china_russia_trade"):
         te.load("china/china_russia_trad")
     for value in (None, 3, ["china/poll_2022"]):
         with pytest.raises(te.DataError, match="is text"):
@@ -218,9 +216,7 @@ def test_nullable_columns_plot(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- captions
 def test_source_line_names_few_publishers_and_the_dataset() -> None:
     line = te.source_line("china/china_russia_trade")
-    assert re.fullmatch(
-        r"Source: [^;]+; [^;]+; [^;]+ and \d+ others \(dataset china/china_russia_trade\)", line
-    ), line
+    assert re.fullmatch(r"Source: [^;]+; [^;]+; [^;]+ and \d+ others \(dataset china/china_russia_trade\)", line), line
     res = data.find("china/china_russia_trade")
     publishers = {data.short_publisher(s["publisher"]) for s in res.sources}
     others = int(re.search(r"and (\d+) others", line).group(1))
@@ -254,9 +250,7 @@ def test_source_line_orders_publishers_by_rows_cited() -> None:
     frame = te.load("un/unga_votes")
     publisher = {s["id"]: data.short_publisher(s["publisher"]) for s in data.find("un/unga_votes").sources}
     top = frame["source"].map(publisher).value_counts()
-    assert te.source_line("un/unga_votes").startswith(
-        f"Source: {top.index[0]}; {top.index[1]}; {top.index[2]} and"
-    )
+    assert te.source_line("un/unga_votes").startswith(f"Source: {top.index[0]}; {top.index[1]}; {top.index[2]} and")
 
 
 @pytest.mark.parametrize(
@@ -277,10 +271,7 @@ def test_source_line_mistakes_are_explained(bad: tuple, message: str) -> None:
 
 def test_short_publisher() -> None:
     assert data.short_publisher("Sputnik (citing China's General Administration of Customs)") == "Sputnik"
-    assert (
-        data.short_publisher("ecns.cn (China News Service), citing the Chinese Embassy in Moscow")
-        == "ecns.cn"
-    )
+    assert data.short_publisher("ecns.cn (China News Service), citing the Chinese Embassy in Moscow") == "ecns.cn"
     assert data.short_publisher("E2News (이투뉴스), citing KOTRA") == "E2News"
     assert (
         data.short_publisher(
@@ -334,9 +325,7 @@ def test_every_caption_is_drawable_and_fits_two_lines_under_an_8_inch_chart(name
     text = fig.text(0.01, 0.01, line, fontsize=8)  # as charts.finish writes it
     width = text.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi
     plt.close(fig)
-    assert width <= 2 * 0.98 * 8 * 0.9, (
-        f"{width:.1f} inches: {line}"
-    )  # two lines, with room for word wrapping
+    assert width <= 2 * 0.98 * 8 * 0.9, f"{width:.1f} inches: {line}"  # two lines, with room for word wrapping
 
 
 # ---------------------------------------------------------------- one JSON reader

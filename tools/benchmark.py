@@ -6,6 +6,7 @@
 Not a test: numbers depend on the machine. It prints a table: median seconds per notebook, the floor,
 the ratio, and the stored size of each notebook.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,12 @@ def import_seconds(repeat: int) -> float:
     """Median time to import the helper package in a fresh interpreter."""
     times = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import turneast; "
-                              "print(time.perf_counter()-t)"], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", "import time; t=time.perf_counter(); import turneast; print(time.perf_counter()-t)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
 
@@ -47,7 +52,8 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args()
     paths = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
-        (ROOT / "solutions").glob("*.ipynb"))
+        (ROOT / "solutions").glob("*.ipynb")
+    )
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
     execute_seconds(nbformat.from_dict(floor_nb), ROOT)  # warm-up: the first kernel start pays for cold caches
     floor = statistics.median(execute_seconds(nbformat.from_dict(floor_nb), ROOT) for _ in range(args.repeat))
@@ -60,7 +66,7 @@ def main() -> int:
         secs = statistics.median(execute_seconds(nbformat.from_dict(nb), path.parent) for _ in range(args.repeat))
         total += secs
         rel = path.resolve().relative_to(ROOT)
-        print(f"{str(rel):42} {secs:9.2f} {secs / floor:6.1f} {path.stat().st_size / 1024:8.0f}")
+        print(f"{rel!s:42} {secs:9.2f} {secs / floor:6.1f} {path.stat().st_size / 1024:8.0f}")
     print(f"\n{len(paths)} notebooks, {total:.1f} s in all (each includes its own kernel start)")
     return 0
 

@@ -1,10 +1,12 @@
 """Errors the course shows to learners as a plain message, never as a traceback."""
+
 from __future__ import annotations
 
 
 def did_you_mean(word: str, known: list[str]) -> str:
     """' Did you mean ...?' naming up to three close matches, or ''."""
     import difflib
+
     close = difflib.get_close_matches(word, known, n=3)
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
@@ -31,8 +33,9 @@ def install_friendly_errors() -> None:
     if ip is None:
         return
 
-    def _show(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's signature
+    def _show(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001, ANN202, ARG001 - IPython's signature
         import sys
+
         print(f"{etype.__name__}: {value}", file=sys.stderr)
         return None
 

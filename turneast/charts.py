@@ -1,4 +1,5 @@
 """Chart style of the course: a finding as title, units, a source line, colour-blind-safe colours, alt text."""
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,14 @@ from IPython.display import Markdown, display
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-THREAD_COLOURS = {"china": "#D55E00", "central_asia": "#009E73", "japan": "#0072B2", "korea": "#CC79A7",
-                  "india": "#E69F00", "general": "#000000"}
+THREAD_COLOURS = {
+    "china": "#D55E00",
+    "central_asia": "#009E73",
+    "japan": "#0072B2",
+    "korea": "#CC79A7",
+    "india": "#E69F00",
+    "general": "#000000",
+}
 
 
 def figure(width: float = 8.0, height: float = 4.5) -> tuple[Any, Any]:
@@ -39,8 +46,16 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
         top = 0.93
     else:
         ax.set_title(title, loc="left", fontsize=12, fontweight="bold", pad=22)
-        ax.annotate(units, (0, 1), xycoords="axes fraction", xytext=(0, 5), textcoords="offset points",
-                    fontsize=9, color="#555555", va="bottom")  # in points: no overlap with the title on tall charts
+        ax.annotate(
+            units,
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 5),
+            textcoords="offset points",
+            fontsize=9,
+            color="#555555",
+            va="bottom",
+        )  # in points: no overlap with the title on tall charts
     width_chars = int(fig.get_figwidth() * 16)  # about 16 characters of 8-point text per inch
     lines = textwrap.wrap(source, width_chars) or [""]
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", ha="left", va="bottom")
@@ -48,7 +63,6 @@ def finish(fig: Any, ax: Any, *, title: str, units: str, source: str, alt: str) 
     fig.tight_layout(rect=(0, bottom, 1, top))
     display_with_alt(fig, alt)
     display(Markdown(f"*Chart description:* {alt}"))
-
 
 
 def png_html(png: bytes, alt: str) -> str:
@@ -78,11 +92,26 @@ def vote_grid(matrix: pd.DataFrame, *, letters: bool = False, line_after: int | 
     ax.grid(False)
     for i, row in enumerate(cells.itertuples(index=False)):
         for j, vote in enumerate(row):
-            ax.add_patch(plt.Rectangle((j, i), 0.95, 0.9, facecolor=VOTE_COLOURS[vote], edgecolor="#999999",
-                                       hatch="xx" if vote == "no source" else None))
+            ax.add_patch(
+                plt.Rectangle(
+                    (j, i),
+                    0.95,
+                    0.9,
+                    facecolor=VOTE_COLOURS[vote],
+                    edgecolor="#999999",
+                    hatch="xx" if vote == "no source" else None,
+                )
+            )
             word = (VOTE_LETTERS if letters else VOTE_WORDS)[vote]
-            ax.text(j + 0.475, i + 0.45, word, ha="center", va="center", fontsize=8,
-                    color="white" if vote == "no" else "black")
+            ax.text(
+                j + 0.475,
+                i + 0.45,
+                word,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if vote == "no" else "black",
+            )
     if line_after is not None:
         ax.axhline(line_after - 0.05, color="black", linewidth=1)
     ax.set_xlim(0, cells.shape[1])
@@ -95,8 +124,9 @@ def vote_grid(matrix: pd.DataFrame, *, letters: bool = False, line_after: int | 
     return fig, ax
 
 
-def small_multiples(panels: list[tuple[str, str, pd.Series]], marks: dict[int, str] | None = None,
-                    years: range = range(2012, 2026)) -> tuple[Any, Any]:
+def small_multiples(
+    panels: list[tuple[str, str, pd.Series]], marks: dict[int, str] | None = None, years: range = range(2012, 2026)
+) -> tuple[Any, Any]:
     """One line chart per (title, unit, series by year) in a 2-column grid; gaps stay gaps; dashed lines at marks."""
     rows = (len(panels) + 1) // 2
     fig, axes = plt.subplots(rows, 2, figsize=(10, 3.5 * rows), dpi=100, squeeze=False)
@@ -111,31 +141,45 @@ def small_multiples(panels: list[tuple[str, str, pd.Series]], marks: dict[int, s
             ax.axvline(year, color="#999999", linestyle=style, linewidth=1)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
     return fig, axes
 
 
-def report_dots(rows: pd.DataFrame, order: list[str], *, value: str, label: str, approximate: str,
-                by: str = "state") -> tuple[Any, Any]:
+def report_dots(
+    rows: pd.DataFrame, order: list[str], *, value: str, label: str, approximate: str, by: str = "state"
+) -> tuple[Any, Any]:
     """One labelled marker per report, a line per category (hollow = approximate); empty lines say so."""
     fig, ax = figure(9, 0.9 * len(order) + 1)
     for i, name in enumerate(order):
         known = rows[(rows[by] == name) & rows[value].notna()].reset_index(drop=True)
         if known.empty:
-            ax.text(0.01, i, "no figure reported", transform=ax.get_yaxis_transform(), va="center",
-                    fontsize=9, color="#555555", style="italic")
+            ax.text(
+                0.01,
+                i,
+                "no figure reported",
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=9,
+                color="#555555",
+                style="italic",
+            )
         for k, report in known.iterrows():
             y = i + 0.22 * (k - (len(known) - 1) / 2)  # equal figures from different reports stay apart
             face = "white" if bool(report[approximate]) else PALETTE[0]
             ax.plot(report[value], y, "o", markersize=8, color=PALETTE[0], markerfacecolor=face)
-            ax.annotate(str(report[label]), (report[value], y), xytext=(7, 0), textcoords="offset points",
-                        va="center", fontsize=7)
+            ax.annotate(
+                str(report[label]),
+                (report[value], y),
+                xytext=(7, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(-0.6, len(order) - 0.4)
     ax.plot([], [], "o", color=PALETTE[0], label="figure given as exact")
-    ax.plot([], [], "o", color=PALETTE[0], markerfacecolor="white",
-            label="figure given as approximate ('about')")
+    ax.plot([], [], "o", color=PALETTE[0], markerfacecolor="white", label="figure given as approximate ('about')")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return fig, ax
 

@@ -13,6 +13,7 @@ reflections are never graded, unknown question ids are reported and left out. Du
 counted once. Every file that cannot be used is named with the reason; the others are still counted.
 CSV cells that a spreadsheet would run as a formula are neutralised (OWASP CSV-injection rule).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,18 +45,18 @@ VERSION = 2
 EXPORT_NAME = "my-answers.json"
 
 # Bounds on work done for untrusted input (each is named in the report when it applies).
-MAX_BYTES = 1_000_000          # one export file
-MAX_DEPTH = 20                 # JSON nesting (an export needs 5)
-MAX_ANSWERS = 5_000            # answers in one file
-MAX_FILES = 2_000              # export files read from one folder
-MAX_ENTRIES = 20_000           # folder entries looked at
-MAX_FOLDER_DEPTH = 8           # nested folders (an LMS download needs 2)
+MAX_BYTES = 1_000_000  # one export file
+MAX_DEPTH = 20  # JSON nesting (an export needs 5)
+MAX_ANSWERS = 5_000  # answers in one file
+MAX_FILES = 2_000  # export files read from one folder
+MAX_ENTRIES = 20_000  # folder entries looked at
+MAX_FOLDER_DEPTH = 8  # nested folders (an LMS download needs 2)
 MAX_TOTAL_BYTES = 200_000_000  # all files together
-MAX_TEXT = 200                 # identifier, name and other short fields
-MAX_REFLECTION = 5_000         # a reflection's length (the bank's limit)
-MAX_LABEL = 70                 # characters of a question drawn in a chart
-MAX_CHART_ROWS = 120           # questions drawn in one chart
-MAX_LISTED = 20                # unknown ids named per file
+MAX_TEXT = 200  # identifier, name and other short fields
+MAX_REFLECTION = 5_000  # a reflection's length (the bank's limit)
+MAX_LABEL = 70  # characters of a question drawn in a chart
+MAX_CHART_ROWS = 120  # questions drawn in one chart
+MAX_LISTED = 20  # unknown ids named per file
 MAX_ROSTER_BYTES = 20_000_000
 DEFAULT_POINTS = 100
 
@@ -164,6 +165,7 @@ def course_version() -> str:
     """The course package's version (from its metadata), or 'unknown'."""
     try:
         from importlib.metadata import version
+
         return version("turneast")
     except Exception:  # noqa: BLE001 - e.g. running from a copied folder without metadata
         return "unknown"
@@ -202,11 +204,25 @@ def export(path: Path, identifier: str = "", name: str = "") -> Path:
     it is kept in this file only. `name` is an optional display name (older exports had only this)."""
     identifier = clean_identifier(identifier)
     latest = store.latest()
-    doc = {"format": FORMAT, "version": VERSION, "identifier": identifier, "learner": safe(name, MAX_TEXT),
-           "learner_id": _learner_id(), **stamp(),
-           "exported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-           "answers": [{"qid": a["qid"], "notebook": a.get("notebook", ""), "status": a.get("status"),
-                        "response": a.get("response"), "time": a.get("time", "")} for a in latest.values()]}
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "identifier": identifier,
+        "learner": safe(name, MAX_TEXT),
+        "learner_id": _learner_id(),
+        **stamp(),
+        "exported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "answers": [
+            {
+                "qid": a["qid"],
+                "notebook": a.get("notebook", ""),
+                "status": a.get("status"),
+                "response": a.get("response"),
+                "time": a.get("time", ""),
+            }
+            for a in latest.values()
+        ],
+    }
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # written whole, then renamed: never half a file
     try:
@@ -227,24 +243,38 @@ def _export_widget_class() -> type:
 
         def __init__(self, folder: Path | None = None) -> None:
             self.folder = Path(folder) if folder is not None else Path.cwd()
-            intro = w.HTML("<b>Hand in your answers</b><br>Type the login or email you use on your course site "
-                           "(Canvas, Moodle, ...), then press the button. It writes one file, "
-                           f"<code>{EXPORT_NAME}</code>, next to this notebook: upload it with your notebook.")
-            self.identifier = w.Text(description="Your course-site login or email", placeholder="e.g. jsmith",
-                                     style={"description_width": "initial"}, layout=w.Layout(width="34em"))
-            self.button = w.Button(description="Write my answers file", button_style="primary", icon="download",
-                                   tooltip=f"Write {EXPORT_NAME} next to this notebook",
-                                   layout=w.Layout(width="auto"))
+            intro = w.HTML(
+                "<b>Hand in your answers</b><br>Type the login or email you use on your course site "
+                "(Canvas, Moodle, ...), then press the button. It writes one file, "
+                f"<code>{EXPORT_NAME}</code>, next to this notebook: upload it with your notebook."
+            )
+            self.identifier = w.Text(
+                description="Your course-site login or email",
+                placeholder="e.g. jsmith",
+                style={"description_width": "initial"},
+                layout=w.Layout(width="34em"),
+            )
+            self.button = w.Button(
+                description="Write my answers file",
+                button_style="primary",
+                icon="download",
+                tooltip=f"Write {EXPORT_NAME} next to this notebook",
+                layout=w.Layout(width="auto"),
+            )
             self.status = w.HTML(layout=w.Layout(margin="4px 0 0 0"))
             self.button.on_click(lambda _: self.write())
-            super().__init__([intro, self.identifier, self.button, self.status],
-                             layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0"))
+            super().__init__(
+                [intro, self.identifier, self.button, self.status],
+                layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0"),
+            )
             self.add_class("turneast-export")
 
         def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
             bundle = super()._repr_mimebundle_(**kwargs)
-            bundle["text/plain"] = (f"Hand in your answers: type your course-site login or email, then press "
-                                    f"'Write my answers file' (it writes {EXPORT_NAME} next to this notebook).")
+            bundle["text/plain"] = (
+                f"Hand in your answers: type your course-site login or email, then press "
+                f"'Write my answers file' (it writes {EXPORT_NAME} next to this notebook)."
+            )
             return bundle
 
         def write(self) -> str:
@@ -260,13 +290,16 @@ def _export_widget_class() -> type:
             except ValueError as exc:
                 message, colour = str(exc), "#9a3412"
             except OSError as exc:
-                message = (f"Could not write {EXPORT_NAME} in {self.folder} ({exc.strerror or exc}). "
-                           "Save the notebook in a folder you can write to and press the button again.")
+                message = (
+                    f"Could not write {EXPORT_NAME} in {self.folder} ({exc.strerror or exc}). "
+                    "Save the notebook in a folder you can write to and press the button again."
+                )
                 colour = "#9a3412"
             except Exception as exc:  # noqa: BLE001 - a learner must never see a traceback here
                 message, colour = f"Something went wrong ({exc.__class__.__name__}). Your answers are safe.", "#9a3412"
-            self.status.value = (f'<div role="status" aria-live="polite" style="color:{colour}">'
-                                 f"{html.escape(message)}</div>")
+            self.status.value = (
+                f'<div role="status" aria-live="polite" style="color:{colour}">{html.escape(message)}</div>'
+            )
             return message
 
     return ExportWidget
@@ -350,8 +383,14 @@ def parse_json(data: bytes) -> Any:
     return doc
 
 
-_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFSOCK: "a socket", stat.S_IFLNK: "a link that leads nowhere", stat.S_IFDIR: "a folder"}
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFLNK: "a link that leads nowhere",
+    stat.S_IFDIR: "a folder",
+}
 
 
 def _why(exc: OSError) -> str:
@@ -467,8 +506,8 @@ class Answer:
     """One learner's answer to one question, graded again with the bank."""
 
     qid: str
-    status: str       # CORRECT, INCORRECT or INVALID; SAVED for a reflection
-    response: Any     # the canonical response (the reflection's text for reflections)
+    status: str  # CORRECT, INCORRECT or INVALID; SAVED for a reflection
+    response: Any  # the canonical response (the reflection's text for reflections)
     time: str
 
 
@@ -495,12 +534,19 @@ def _read_export(shown: str, path: str) -> _Export:
         raise _Skip("not a course answers file (learners make one with te.export_answers())")
     if doc.get("version", 1) not in (1, 2):
         raise _Skip("made by a newer version of the course: update the course and gather again")
-    fields = {k: _short_str(doc, k) for k in ("identifier", "learner", "learner_id", "exported", "course_version",
-                                              "bank_checksum")}
+    fields = {
+        k: _short_str(doc, k)
+        for k in ("identifier", "learner", "learner_id", "exported", "course_version", "bank_checksum")
+    }
     banks = doc.get("banks")
-    if banks is not None and not (isinstance(banks, dict) and len(banks) <= 100 and all(
+    if banks is not None and not (
+        isinstance(banks, dict)
+        and len(banks) <= 100
+        and all(
             isinstance(k, str) and isinstance(v, str) and len(k) <= MAX_TEXT and len(v) <= MAX_TEXT
-            for k, v in banks.items())):
+            for k, v in banks.items()
+        )
+    ):
         raise _Skip("'banks' is not a list of checksums")
     items = doc.get("answers")
     if not isinstance(items, list):
@@ -522,11 +568,26 @@ def _read_export(shown: str, path: str) -> _Export:
     identifier = fields["identifier"].strip()
     if _CONTROL.search(identifier):
         raise _Skip("the identifier holds invisible characters")
-    canonical = json.dumps([identifier, fields["learner"], fields["learner_id"],
-                            sorted((q, t, json.dumps(r, sort_keys=True)) for q, (t, _, r) in answers.items())])
-    return _Export(name=shown, identifier=identifier, display=fields["learner"], learner_id=fields["learner_id"],
-                   exported=fields["exported"], version=fields["course_version"], banks=banks, answers=answers,
-                   unknown=unknown, digest=hashlib.sha256(canonical.encode()).hexdigest())
+    canonical = json.dumps(
+        [
+            identifier,
+            fields["learner"],
+            fields["learner_id"],
+            sorted((q, t, json.dumps(r, sort_keys=True)) for q, (t, _, r) in answers.items()),
+        ]
+    )
+    return _Export(
+        name=shown,
+        identifier=identifier,
+        display=fields["learner"],
+        learner_id=fields["learner_id"],
+        exported=fields["exported"],
+        version=fields["course_version"],
+        banks=banks,
+        answers=answers,
+        unknown=unknown,
+        digest=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
 
 
 def regrade(q: Question, response: Any) -> tuple[str, Any]:
@@ -553,7 +614,7 @@ class Learner:
     identifiers: tuple[str, ...]
     files: tuple[str, ...]
     answers: dict[str, Answer]
-    version: str        # "current", or what differs
+    version: str  # "current", or what differs
 
 
 @dataclass
@@ -574,9 +635,19 @@ class Gathered:
     def answers(self) -> Any:
         """One row per learner and question: learner, qid, notebook, status, response (a preview)."""
         import pandas as pd
+
         known = all_questions()
-        rows = [{"learner": ln.label, "qid": a.qid, "notebook": known[a.qid].notebook, "status": a.status,
-                 "response": show(a.response, 200)} for ln in self.learners for a in ln.answers.values()]
+        rows = [
+            {
+                "learner": ln.label,
+                "qid": a.qid,
+                "notebook": known[a.qid].notebook,
+                "status": a.status,
+                "response": show(a.response, 200),
+            }
+            for ln in self.learners
+            for a in ln.answers.values()
+        ]
         return pd.DataFrame(rows, columns=["learner", "qid", "notebook", "status", "response"])
 
 
@@ -638,8 +709,10 @@ def gather(folder: Path, names: bool = False) -> Gathered:
         if e.unknown:
             listed = ", ".join(f"'{safe(q, 40)}'" for q in e.unknown[:MAX_LISTED])
             more = f" and {len(e.unknown) - MAX_LISTED} more" if len(e.unknown) > MAX_LISTED else ""
-            notes.append(f"{shown}: {len(e.unknown)} answer(s) to question ids this course does not have, "
-                         f"left out: {listed}{more}.")
+            notes.append(
+                f"{shown}: {len(e.unknown)} answer(s) to question ids this course does not have, "
+                f"left out: {listed}{more}."
+            )
         if not e.answers:
             skipped.append((shown, "holds no answer to a question of this course"))
             continue
@@ -649,8 +722,11 @@ def gather(folder: Path, names: bool = False) -> Gathered:
     groups = _Groups(len(exports))
     first_by_key: dict[str, int] = {}
     for i, e in enumerate(exports):
-        for key in (f"d:{e.digest}", f"i:{e.identifier.casefold()}" if e.identifier else "",
-                    f"l:{e.learner_id}" if e.learner_id else ""):
+        for key in (
+            f"d:{e.digest}",
+            f"i:{e.identifier.casefold()}" if e.identifier else "",
+            f"l:{e.learner_id}" if e.learner_id else "",
+        ):
             if key:
                 if key in first_by_key:
                     groups.join(first_by_key[key], i)
@@ -670,8 +746,10 @@ def gather(folder: Path, names: bool = False) -> Gathered:
             else:
                 seen_digest[e.digest] = e.name
         if len(seen_digest) > 1:
-            notes.append(f"{len(seen_digest)} different exports of one learner (same login or same progress file) "
-                         f"were merged, keeping the latest answer to each question: {', '.join(seen_digest.values())}.")
+            notes.append(
+                f"{len(seen_digest)} different exports of one learner (same login or same progress file) "
+                f"were merged, keeping the latest answer to each question: {', '.join(seen_digest.values())}."
+            )
         merged: dict[str, tuple[tuple[str, int, int], Any]] = {}
         for k, e in enumerate(files):
             for qid, (time, pos, response) in e.answers.items():
@@ -696,14 +774,19 @@ def gather(folder: Path, names: bool = False) -> Gathered:
         learners.append(Learner(label, identifiers, tuple(e.name for e in files), answers, version))
     versions = Counter(e.version or "unknown" for e in exports if e.banks is not None)
     if len(versions) > 1:
-        notes.append("The exports come from different course versions: "
-                     + ", ".join(f"{safe(v, 20)} ({n})" for v, n in sorted(versions.items())) + ".")
+        notes.append(
+            "The exports come from different course versions: "
+            + ", ".join(f"{safe(v, 20)} ({n})" for v, n in sorted(versions.items()))
+            + "."
+        )
     old = [ln for ln in learners if ln.version != "current"]
     if old:
         kinds = " / ".join(sorted({ln.version for ln in old}))
-        notes.append(f"{len(old)} of {len(learners)} learner(s) exported with other question banks than this copy of "
-                     f"the course has ({kinds}). They were graded with the current banks, the only ones there are "
-                     "here; their rows are marked in the 'version' column.")
+        notes.append(
+            f"{len(old)} of {len(learners)} learner(s) exported with other question banks than this copy of "
+            f"the course has ({kinds}). They were graded with the current banks, the only ones there are "
+            "here; their rows are marked in the 'version' column."
+        )
     elif len(versions) > 1:
         notes.append("Their question banks match the current ones, so no grade is affected.")
     return Gathered(learners, skipped, notes, found.ignored)
@@ -725,6 +808,7 @@ def by_question(g: Gathered) -> Any:
     """Per graded question, in course order: how many of the class answered, how many correctly, the
     share correct among those who answered, the commonest wrong answer and where the evidence is."""
     import pandas as pd
+
     everyone = g.count
     rows = []
     for q in course_questions():
@@ -734,26 +818,51 @@ def by_question(g: Gathered) -> Any:
         correct = sum(a.status == CORRECT for a in given)
         wrong = Counter(show(a.response) for a in given if a.status == INCORRECT)
         top = sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
-        rows.append({"notebook": q.notebook, "qid": q.id, "question": q.prompt, "answered": len(given),
-                     "learners": everyone, "answered_of": f"{len(given)} of {everyone} answered",
-                     "correct": correct,
-                     "share_correct_pct": round(100 * correct / len(given), 1) if given else float("nan"),
-                     "commonest_wrong": top[0][0] if top else "", "commonest_wrong_count": top[0][1] if top else 0,
-                     "evidence": pointer(q) if top else ""})
-    columns = ["notebook", "qid", "question", "answered", "learners", "answered_of", "correct", "share_correct_pct",
-               "commonest_wrong", "commonest_wrong_count", "evidence"]
+        rows.append(
+            {
+                "notebook": q.notebook,
+                "qid": q.id,
+                "question": q.prompt,
+                "answered": len(given),
+                "learners": everyone,
+                "answered_of": f"{len(given)} of {everyone} answered",
+                "correct": correct,
+                "share_correct_pct": round(100 * correct / len(given), 1) if given else float("nan"),
+                "commonest_wrong": top[0][0] if top else "",
+                "commonest_wrong_count": top[0][1] if top else 0,
+                "evidence": pointer(q) if top else "",
+            }
+        )
+    columns = [
+        "notebook",
+        "qid",
+        "question",
+        "answered",
+        "learners",
+        "answered_of",
+        "correct",
+        "share_correct_pct",
+        "commonest_wrong",
+        "commonest_wrong_count",
+        "evidence",
+    ]
     return pd.DataFrame(rows, columns=columns).set_index("qid")
 
 
 def by_learner(g: Gathered, names: bool = False) -> Any:
     """One row per learner: version, answered, correct, then the status of each question (course order)."""
     import pandas as pd
+
     order = [q for q in course_questions() if any(q.id in ln.answers for ln in g.learners)]
     rows = []
     for ln in g.learners:
         graded = [a for a in ln.answers.values() if a.status != SAVED]
-        row = {"learner": ln.label, "version": ln.version, "answered": len(graded),
-               "correct": sum(a.status == CORRECT for a in graded)}
+        row = {
+            "learner": ln.label,
+            "version": ln.version,
+            "answered": len(graded),
+            "correct": sum(a.status == CORRECT for a in graded),
+        }
         if names:
             row["files"] = ", ".join(ln.files)
         for q in order:
@@ -770,8 +879,11 @@ def reflections(g: Gathered, names: bool = False) -> list[tuple[Question, list[t
     for q in course_questions():
         if q.type != "reflection":
             continue
-        texts = [(ln.label if names else "", ln.answers[q.id].response) for ln in g.learners
-                 if q.id in ln.answers and ln.answers[q.id].status == SAVED]
+        texts = [
+            (ln.label if names else "", ln.answers[q.id].response)
+            for ln in g.learners
+            if q.id in ln.answers and ln.answers[q.id].status == SAVED
+        ]
         texts.sort(key=lambda wt: hashlib.sha256(wt[1].encode()).hexdigest())
         if texts:
             out.append((q, texts))
@@ -788,8 +900,12 @@ def _md(text: str) -> str:
 
 def discussion_markdown(g: Gathered, names: bool = False) -> str:
     """The discussion sheet as Markdown: each reflection prompt with what the class wrote."""
-    lines = ["# Discussion sheet", "",
-             f"What {g.count} learner(s) wrote in their reflections" + ("" if names else " (anonymous)") + ".", ""]
+    lines = [
+        "# Discussion sheet",
+        "",
+        f"What {g.count} learner(s) wrote in their reflections" + ("" if names else " (anonymous)") + ".",
+        "",
+    ]
     found = reflections(g, names)
     if not found:
         lines.append("Nobody has written a reflection yet.")
@@ -803,14 +919,19 @@ def discussion_markdown(g: Gathered, names: bool = False) -> str:
 
 def discussion_html(g: Gathered, names: bool = False, page: bool = True) -> str:
     """The discussion sheet as HTML to project (large type, no scripts, nothing loaded from elsewhere)."""
-    parts = [f"<h1>Discussion sheet</h1><p>What {g.count} learner(s) wrote in their reflections"
-             + ("" if names else " (anonymous)") + ".</p>"]
+    parts = [
+        f"<h1>Discussion sheet</h1><p>What {g.count} learner(s) wrote in their reflections"
+        + ("" if names else " (anonymous)")
+        + ".</p>"
+    ]
     found = reflections(g, names)
     if not found:
         parts.append("<p>Nobody has written a reflection yet.</p>")
     for q, texts in found:
-        parts.append(f"<section><h2>{html.escape(q.prompt)}</h2><p class='meta'>{html.escape(q.notebook)}, "
-                     f"{len(texts)} of {g.count} learners wrote one.</p>")
+        parts.append(
+            f"<section><h2>{html.escape(q.prompt)}</h2><p class='meta'>{html.escape(q.notebook)}, "
+            f"{len(texts)} of {g.count} learners wrote one.</p>"
+        )
         for who, text in texts:
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n") if p.strip())
             signed = f"<footer>— {html.escape(who)}</footer>" if who else ""
@@ -819,13 +940,15 @@ def discussion_html(g: Gathered, names: bool = False, page: bool = True) -> str:
     body = "\n".join(parts)
     if not page:
         return f'<div class="turneast-discussion">{body}</div>'
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            "<title>Discussion sheet</title><style>body{font:1.35rem/1.5 system-ui,sans-serif;max-width:60rem;"
-            "margin:2rem auto;padding:0 1rem;color:#111}h2{font-size:1.5rem;margin-top:2.5rem}"
-            ".meta{color:#555;font-size:1rem}blockquote{border-left:.4rem solid #0072B2;margin:1rem 0;"
-            "padding:.2rem 1rem;background:#f4f8fb}footer{color:#555;font-size:1rem}</style></head>\n<body>\n"
-            f"{body}\n</body></html>\n")
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        "<title>Discussion sheet</title><style>body{font:1.35rem/1.5 system-ui,sans-serif;max-width:60rem;"
+        "margin:2rem auto;padding:0 1rem;color:#111}h2{font-size:1.5rem;margin-top:2.5rem}"
+        ".meta{color:#555;font-size:1rem}blockquote{border-left:.4rem solid #0072B2;margin:1rem 0;"
+        "padding:.2rem 1rem;background:#f4f8fb}footer{color:#555;font-size:1rem}</style></head>\n<body>\n"
+        f"{body}\n</body></html>\n"
+    )
 
 
 def chart(table: Any, path: Path | None = None, notebook: str | None = None) -> tuple[Any, str]:
@@ -834,6 +957,7 @@ def chart(table: Any, path: Path | None = None, notebook: str | None = None) -> 
     0% is drawn (a mark at zero and the words '0% correct'); a question nobody answered says so. All
     labels are plain text (no mathtext). Returns (figure, alt text); with path, saves and closes it."""
     import matplotlib
+
     if path is not None:
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -867,28 +991,54 @@ def chart(table: Any, path: Path | None = None, notebook: str | None = None) -> 
         ax.text(-1, y, label, ha="right", va="center", fontsize=8, **plain)
         ax.barh(y, 100, height=0.7, color="#eeeeee")
         if r["answered"] == 0:
-            ax.text(1, y, f"nobody answered (0 of {r['learners']})", va="center", fontsize=8, color="#555555",
-                    style="italic", **plain)
+            ax.text(
+                1,
+                y,
+                f"nobody answered (0 of {r['learners']})",
+                va="center",
+                fontsize=8,
+                color="#555555",
+                style="italic",
+                **plain,
+            )
             continue
         pct = float(r["share_correct_pct"])
         ax.barh(y, pct, height=0.7, color=PALETTE[0])
         if pct == 0:
             ax.plot([0.6], [y], marker="|", markersize=14, markeredgewidth=4, color=PALETTE[3])
-        ax.text(101, y, f"{pct:.0f}% correct · {r['answered_of']}", va="center", fontsize=8,
-                color="#9a3412" if pct == 0 else "#222222", clip_on=False, **plain)  # dark enough for small text
+        ax.text(
+            101,
+            y,
+            f"{pct:.0f}% correct · {r['answered_of']}",
+            va="center",
+            fontsize=8,
+            color="#9a3412" if pct == 0 else "#222222",
+            clip_on=False,
+            **plain,
+        )  # dark enough for small text
     title = "How the class answered each question" + (f": {notebook}" if notebook else "")
     ax.set_title(title, loc="left", fontweight="bold", pad=12, **plain)
     if capped:
-        ax.text(0, len(lines) - 0.2, f"{capped} more question(s) not drawn (at most {MAX_CHART_ROWS} per chart); "
-                "see by_question.csv.", fontsize=8, color="#555555", va="top", **plain)
+        ax.text(
+            0,
+            len(lines) - 0.2,
+            f"{capped} more question(s) not drawn (at most {MAX_CHART_ROWS} per chart); see by_question.csv.",
+            fontsize=8,
+            color="#555555",
+            va="top",
+            **plain,
+        )
     fig.subplots_adjust(left=0.45, right=0.78, top=1 - 0.9 / height, bottom=0.7 / height)
     shown_rows = rows[rows["answered"] > 0]
     zero = shown_rows[shown_rows["share_correct_pct"] == 0]
-    alt = (f"Bar chart of {len(shown_rows)} question(s) in course order"
-           + (f" in {notebook}" if notebook else "") + ": the share of answers that were correct, with how many of "
-           f"the {int(rows['learners'].max()) if len(rows) else 0} learners answered each."
-           + (f" {len(zero)} question(s) had no correct answer: {', '.join(zero.index[:5])}." if len(zero) else "")
-           + (f" {capped} question(s) not drawn." if capped else ""))
+    alt = (
+        f"Bar chart of {len(shown_rows)} question(s) in course order"
+        + (f" in {notebook}" if notebook else "")
+        + ": the share of answers that were correct, with how many of "
+        f"the {int(rows['learners'].max()) if len(rows) else 0} learners answered each."
+        + (f" {len(zero)} question(s) had no correct answer: {', '.join(zero.index[:5])}." if len(zero) else "")
+        + (f" {capped} question(s) not drawn." if capped else "")
+    )
     if path is not None:
         fig.savefig(path, dpi=100)
         plt.close(fig)
@@ -899,6 +1049,7 @@ def show_chart(table: Any, notebook: str | None = None) -> None:
     """In a notebook: draw the chart (all questions, or one notebook's) with its description underneath."""
     import matplotlib.pyplot as plt
     from IPython.display import Markdown, display
+
     fig, alt = chart(table, notebook=notebook)
     display(fig)
     plt.close(fig)
@@ -916,11 +1067,21 @@ def write_class_view(g: Gathered, out: Path, names: bool = False) -> list[Path]:
     written = []
     table = by_question(g)
     header = ["qid", *table.columns]
-    written.append(write_csv(out / "by_question.csv", header, ([qid, *row] for qid, row in
-                                                                 zip(table.index, table.itertuples(index=False)))))
+    written.append(
+        write_csv(
+            out / "by_question.csv",
+            header,
+            ([qid, *row] for qid, row in zip(table.index, table.itertuples(index=False))),
+        )
+    )
     learners = by_learner(g, names)
-    written.append(write_csv(out / "by_learner.csv", ["learner", *learners.columns],
-                             ([idx, *row] for idx, row in zip(learners.index, learners.itertuples(index=False)))))
+    written.append(
+        write_csv(
+            out / "by_learner.csv",
+            ["learner", *learners.columns],
+            ([idx, *row] for idx, row in zip(learners.index, learners.itertuples(index=False))),
+        )
+    )
     (out / "discussion.html").write_text(discussion_html(g, names), encoding="utf-8")
     (out / "discussion.md").write_text(discussion_markdown(g, names), encoding="utf-8")
     written += [out / "discussion.html", out / "discussion.md"]
@@ -941,8 +1102,11 @@ def write_class_view(g: Gathered, out: Path, names: bool = False) -> list[Path]:
 
 def report_text(g: Gathered, written: list[Path] | None = None, problems: list[str] | None = None) -> str:
     """The plain-text report: counts, every file skipped and why, notes, caps and the files written."""
-    lines = [f"{g.count} learner(s) counted; {len(g.skipped)} file(s) skipped"
-             + (f"; {g.ignored} other file(s) ignored (not .json, e.g. notebooks)" if g.ignored else "") + "."]
+    lines = [
+        f"{g.count} learner(s) counted; {len(g.skipped)} file(s) skipped"
+        + (f"; {g.ignored} other file(s) ignored (not .json, e.g. notebooks)" if g.ignored else "")
+        + "."
+    ]
     lines += [f"SKIPPED {name}: {why}" for name, why in g.skipped]
     lines += [f"NOTE {note}" for note in g.notes]
     lines += [f"PROBLEM {p}" for p in problems or []]
@@ -965,8 +1129,8 @@ class Roster:
     lms: str
     header: list[str]
     rows: list[list[str]]
-    identity: list[str]              # identity columns present, in the export's order
-    points: dict[str, str]           # Canvas 'Points Possible' per column
+    identity: list[str]  # identity columns present, in the export's order
+    points: dict[str, str]  # Canvas 'Points Possible' per column
 
     def value(self, row: list[str], column: str) -> str:
         i = self.header.index(column)
@@ -989,12 +1153,19 @@ def read_roster(path: Path, lms: str | None = None) -> Roster:
     if not table:
         raise ValueError(f"The roster {path} is empty.")
     header = [h.strip() for h in table[0]]
-    detected = ("canvas" if len(header) > 3 and "Student" in header[0] and "ID" in header[1]
-                else "moodle" if any(h in header for h in MOODLE_MATCH) else None)
+    detected = (
+        "canvas"
+        if len(header) > 3 and "Student" in header[0] and "ID" in header[1]
+        else "moodle"
+        if any(h in header for h in MOODLE_MATCH)
+        else None
+    )
     lms = lms or detected
     if lms is None:
-        raise ValueError(f"The roster {path} does not look like a Canvas or Moodle gradebook export "
-                         "(instructors/gradebook.md says how to download one).")
+        raise ValueError(
+            f"The roster {path} does not look like a Canvas or Moodle gradebook export "
+            "(instructors/gradebook.md says how to download one)."
+        )
     if lms == "canvas" and detected != "canvas":
         raise ValueError(f"The roster {path} does not start with Canvas's columns Student, ID.")
     if lms == "moodle" and not any(h in header for h in MOODLE_MATCH):
@@ -1019,16 +1190,17 @@ class Gradebook:
 
     lms: str
     header: list[str]
-    rows: list[list[Any]]                    # includes Canvas's Points Possible row
-    columns: list[str]                       # the notebooks scored, in course order
-    matched: list[tuple[str, str]]           # (roster name, learner files)
+    rows: list[list[Any]]  # includes Canvas's Points Possible row
+    columns: list[str]  # the notebooks scored, in course order
+    matched: list[tuple[str, str]]  # (roster name, learner files)
     unmatched_exports: list[tuple[str, str]]  # (files, why)
-    missing: list[tuple[str, str]]           # roster rows without an export: (name, why, or '')
+    missing: list[tuple[str, str]]  # roster rows without an export: (name, why, or '')
     notes: list[str]
 
     def table(self) -> Any:
         """The gradebook as a DataFrame (for a notebook)."""
         import pandas as pd
+
         return pd.DataFrame(self.rows, columns=self.header)
 
 
@@ -1053,7 +1225,7 @@ def _name_of(roster: Roster, row: list[str]) -> str:
     return safe(" ".join(roster.value(row, c) for c in ("First name", "Last name") if c in roster.header), 60)
 
 
-_CANVAS_FILE = re.compile(r"[^_]*?_(?:late_)?(\d+)_\d+_.*\Z", re.I | re.S)   # name_userid_fileid_original
+_CANVAS_FILE = re.compile(r"[^_]*?_(?:late_)?(\d+)_\d+_.*\Z", re.I | re.S)  # name_userid_fileid_original
 _MOODLE_FOLDER = re.compile(r"(.+?)_\d+_assignsubmission_\w+\Z", re.I | re.S)  # Full Name_id_assignsubmission_file_
 
 
@@ -1085,6 +1257,7 @@ class _Owners:
 def _closest(roster: Roster, typed: tuple[str, ...], columns: list[str]) -> str:
     """The roster row whose login, email or name looks most like what was typed (a hint, never a match)."""
     import difflib
+
     best, name = 0.75, ""
     for row in roster.rows:
         values = [roster.value(row, c) for c in columns] + [_name_of(roster, row)]
@@ -1099,16 +1272,26 @@ def _closest(roster: Roster, typed: tuple[str, ...], columns: list[str]) -> str:
     return name
 
 
-def gradebook(g: Gathered, roster: Roster, lessons: bool = False, notebooks: list[str] | None = None,
-              points: float = DEFAULT_POINTS, match: str | None = None, unattempted: str = "blank") -> Gradebook:
+def gradebook(
+    g: Gathered,
+    roster: Roster,
+    lessons: bool = False,
+    notebooks: list[str] | None = None,
+    points: float = DEFAULT_POINTS,
+    match: str | None = None,
+    unattempted: str = "blank",
+) -> Gradebook:
     """Match learners to roster rows by the login they typed (and by the names an LMS download gives files)
     and score one column per exercise notebook (with lessons=True, per lesson too).
 
     Only matched learners get a row: both LMSs leave learners who are not in the file as they are. A
     notebook the learner did not try gets no score ('' for Canvas, '-' for Moodle), or 0 with
     unattempted="zero" (for work that was due)."""
-    match_columns = [match] if match else [c for c in (CANVAS_MATCH if roster.lms == "canvas" else MOODLE_MATCH)
-                                           if c in roster.header]
+    match_columns = (
+        [match]
+        if match
+        else [c for c in (CANVAS_MATCH if roster.lms == "canvas" else MOODLE_MATCH) if c in roster.header]
+    )
     if not match_columns or any(c not in roster.header for c in match_columns):
         raise ValueError(f"The roster has no column {match or ' or '.join(CANVAS_MATCH + MOODLE_MATCH)} to match on.")
     index: dict[str, set[int]] = {}
@@ -1130,30 +1313,46 @@ def gradebook(g: Gathered, roster: Roster, lessons: bool = False, notebooks: lis
         if len(typed) > 1:
             unmatched.append((files, f"the login {', '.join(map(repr, ln.identifiers))} fits several roster rows"))
         elif typed and filed and typed != filed:
-            unmatched.append((files, f"the login typed ({', '.join(map(repr, ln.identifiers))}) belongs to "
-                                     f"{_name_of(roster, roster.rows[next(iter(typed))])}, but {lms} filed the export "
-                                     f"under {_name_of(roster, roster.rows[next(iter(filed))])}: check by hand"))
+            unmatched.append(
+                (
+                    files,
+                    f"the login typed ({', '.join(map(repr, ln.identifiers))}) belongs to "
+                    f"{_name_of(roster, roster.rows[next(iter(typed))])}, but {lms} filed the export "
+                    f"under {_name_of(roster, roster.rows[next(iter(filed))])}: check by hand",
+                )
+            )
         elif typed or len(filed) == 1:
             r = next(iter(typed or filed))
             if not typed:
-                notes.append(f"{files}: matched to {_name_of(roster, roster.rows[r])} by the name {lms} gave "
-                             "the file" + (" (the login typed matches nobody)." if ln.identifiers else "."))
+                notes.append(
+                    f"{files}: matched to {_name_of(roster, roster.rows[r])} by the name {lms} gave "
+                    "the file" + (" (the login typed matches nobody)." if ln.identifiers else ".")
+                )
             assigned.setdefault(r, []).append(ln)
         else:
-            why = (f"the login {', '.join(map(repr, ln.identifiers))} matches no roster row" if ln.identifiers
-                   else "the learner typed no login")
+            why = (
+                f"the login {', '.join(map(repr, ln.identifiers))} matches no roster row"
+                if ln.identifiers
+                else "the learner typed no login"
+            )
             close = _closest(roster, ln.identifiers, match_columns)
             unmatched.append((files, why + (f" (closest: {close})" if close else "")))
     for r, lns in assigned.items():
         if len(lns) > 1:  # different people (no shared login or progress file) claiming one roster row
             names = "; ".join(", ".join(ln.files) for ln in lns)
-            unmatched.append((names, f"several different exports claim {_name_of(roster, roster.rows[r])}: "
-                                     "none was scored, check by hand"))
+            unmatched.append(
+                (
+                    names,
+                    f"several different exports claim {_name_of(roster, roster.rows[r])}: "
+                    "none was scored, check by hand",
+                )
+            )
     assigned = {r: lns[0] for r, lns in assigned.items() if len(lns) == 1}
 
     if notebooks is None:
-        wanted = {q.notebook for q in course_questions() if q.type != "reflection"
-                  and (is_exercise(q.notebook) or lessons)}
+        wanted = {
+            q.notebook for q in course_questions() if q.type != "reflection" and (is_exercise(q.notebook) or lessons)
+        }
         tried = {all_questions()[qid].notebook for ln in assigned.values() for qid in ln.answers}
         notebooks = sorted(wanted & tried, key=notebook_key)
     else:
@@ -1240,8 +1439,12 @@ def main(argv: list[str]) -> int:
     gb.add_argument("--notebooks", default=None, help="comma-separated notebooks to score (default: exercises tried)")
     gb.add_argument("--points", type=float, default=DEFAULT_POINTS, help="points for a full score (default 100)")
     gb.add_argument("--match", default=None, help="the roster column holding what learners typed")
-    gb.add_argument("--unattempted", choices=("blank", "zero"), default="blank",
-                    help="score for a notebook a learner did not try: no score (default) or 0")
+    gb.add_argument(
+        "--unattempted",
+        choices=("blank", "zero"),
+        default="blank",
+        help="score for a notebook a learner did not try: no score (default) or 0",
+    )
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show a name gets '?', not a traceback
         if hasattr(stream, "reconfigure"):
@@ -1276,17 +1479,27 @@ def main(argv: list[str]) -> int:
     try:
         roster = read_roster(Path(args.roster), args.lms)
         notebooks = [n.strip() for n in args.notebooks.split(",")] if args.notebooks else None
-        book = gradebook(g, roster, lessons=args.lessons, notebooks=notebooks, points=args.points, match=args.match,
-                         unattempted=args.unattempted)
+        book = gradebook(
+            g,
+            roster,
+            lessons=args.lessons,
+            notebooks=notebooks,
+            points=args.points,
+            match=args.match,
+            unattempted=args.unattempted,
+        )
     except ValueError as exc:
         print(f"ERROR: {exc}")
         return 2
     out = Path(args.out or f"gradebook-{roster.lms}.csv")
     write_csv(out, book.header, book.rows)
     listing = out.with_name(out.stem + "-unmatched.csv")
-    write_csv(listing, ["kind", "who", "why"],
-              [["export without a roster row", files, why] for files, why in book.unmatched_exports]
-              + [["roster row without an export", name, why] for name, why in book.missing])
+    write_csv(
+        listing,
+        ["kind", "who", "why"],
+        [["export without a roster row", files, why] for files, why in book.unmatched_exports]
+        + [["roster row without an export", name, why] for name, why in book.missing],
+    )
     print(gradebook_report(book), end="")
     print(f"Wrote {out} ({roster.lms}) and {listing}.")
     return 0

@@ -156,9 +156,7 @@ def _check_schema(schema: object, fail: Callable[[str, str], DataError]) -> None
             raise fail(at, f"'constraints' must be an object ({{...}}), but it is {jsonfile.kind(cons)}")
         unknown = sorted(set(cons) - set(CONSTRAINTS))
         if unknown:
-            raise fail(
-                at, f"constraint {unknown} is not supported (the course checks {', '.join(CONSTRAINTS)})"
-            )
+            raise fail(at, f"constraint {unknown} is not supported (the course checks {', '.join(CONSTRAINTS)})")
         for key in ("required", "unique"):
             if key in cons and not isinstance(cons[key], bool):
                 raise fail(at, f"'{key}' must be true or false, not {cons[key]!r}")
@@ -175,10 +173,7 @@ def _check_schema(schema: object, fail: Callable[[str, str], DataError]) -> None
                     raise fail(at, f"'{key}': {exc}") from None
         for key in ("minLength", "maxLength"):
             if key in cons and (
-                kind != "string"
-                or not isinstance(cons[key], int)
-                or isinstance(cons[key], bool)
-                or cons[key] < 0
+                kind != "string" or not isinstance(cons[key], int) or isinstance(cons[key], bool) or cons[key] < 0
             ):
                 raise fail(at, f"'{key}' must be a whole number of characters, on a string field")
         if "pattern" in cons:
@@ -206,9 +201,7 @@ def _check_package(doc: Descriptor, file: str) -> None:
         raise fail("", "there is no 'resources' list")
     resources = doc["resources"]
     if not isinstance(resources, list):
-        raise fail(
-            "", f"'resources' must be a list ([...]) of resources, but it is {jsonfile.kind(resources)}"
-        )
+        raise fail("", f"'resources' must be a list ([...]) of resources, but it is {jsonfile.kind(resources)}")
     for at, res, _name in _named(resources, "resource", fail, pattern=_NAME):
         path = res.get("path")
         if not isinstance(path, str) or not path:
@@ -219,8 +212,7 @@ def _check_package(doc: Descriptor, file: str) -> None:
         if encoding not in ("utf-8", "utf8", "utf-8-sig") or "dialect" in res:
             raise fail(
                 at,
-                "the course reads CSV files as UTF-8 with commas and double quotes: remove "
-                "'encoding' or 'dialect'",
+                "the course reads CSV files as UTF-8 with commas and double quotes: remove 'encoding' or 'dialect'",
             )
         sources = res.get("sources", [])
         if not isinstance(sources, list):
@@ -238,7 +230,7 @@ def _check_package(doc: Descriptor, file: str) -> None:
 
 
 @cache
-def _read_package(path: str, mtime_ns: int, size: int) -> Descriptor:  # mtime, size: the cache key
+def _read_package(path: str, mtime_ns: int, size: int) -> Descriptor:  # noqa: ARG001 - mtime_ns, size: the cache key
     where = _rel(Path(path))
     doc = jsonfile.read(path, label=where, error=DataError, restore=_RESTORE.format(path=where), expect=dict)
     _check_package(doc, where)
@@ -267,9 +259,7 @@ def packages() -> dict[str, Path]:
     return {
         p.name: p
         for p in sorted(root.iterdir())
-        if p.is_dir()
-        and not p.name.startswith(".")
-        and ((p / "datapackage.json").exists() or any(p.glob("*.csv")))
+        if p.is_dir() and not p.name.startswith(".") and ((p / "datapackage.json").exists() or any(p.glob("*.csv")))
     }
 
 
@@ -302,9 +292,7 @@ def problems() -> dict[str, str]:
 def find(name: str) -> Resource:
     """The resource named 'package/name', or a unique 'name'."""
     if not isinstance(name, str):
-        raise DataError(
-            f"A dataset name is text such as 'china/china_russia_trade', not {type(name).__name__}."
-        )
+        raise DataError(f"A dataset name is text such as 'china/china_russia_trade', not {type(name).__name__}.")
     table, broken = _catalogue()
     if name in table:
         return table[name]
@@ -356,17 +344,13 @@ def _parse(text: str, kind: str) -> Cell:
         except ValueError:
             raise ValueError(f"'{text}' is not a real date") from None
         return value
-    raise ValueError(
-        f"type {kind!r} is not one the course reads"
-    )  # pragma: no cover - _check_schema refuses it
+    raise ValueError(f"type {kind!r} is not one the course reads")  # pragma: no cover - _check_schema refuses it
 
 
 def _number_hint(value: str, kind: str) -> str:
     """Why a written number was refused, when a common mistake explains it."""
     if value.lower() in _NOT_FINITE:
-        return (
-            ": leave the cell empty for a missing value" if "nan" in value.lower() else ": it is not finite"
-        )
+        return ": leave the cell empty for a missing value" if "nan" in value.lower() else ": it is not finite"
     if _EXPONENT.fullmatch(value):
         return ": write it out in plain decimals, without an exponent"
     if "_" in value or "," in value or " " in value:
@@ -406,8 +390,7 @@ def _read_csv(path: Path, where: str) -> list[list[str]]:
         raise DataError(f"Data file {where} is a folder, not a file." + restore)
     if not stat.S_ISREG(info.st_mode):
         raise DataError(
-            f"Data file {where} is not a regular file (a device, pipe or socket), so it was not read."
-            + restore
+            f"Data file {where} is not a regular file (a device, pipe or socket), so it was not read." + restore
         )
     try:
         with open(path, "rb") as fh:
@@ -428,9 +411,7 @@ def _read_csv(path: Path, where: str) -> list[list[str]]:
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise DataError(
-            f"Data file {where}, line {line}: contains a NUL character (is the file damaged?)." + restore
-        )
+        raise DataError(f"Data file {where}, line {line}: contains a NUL character (is the file damaged?)." + restore)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     try:
@@ -478,9 +459,7 @@ def _table(name: str) -> Resource:
     """The resource, if it is a table."""
     res = find(name)
     if not res.tabular:
-        raise DataError(
-            f"'{res.name}' is not a table (it is {_rel(res.path)}), so it cannot be loaded as a DataFrame."
-        )
+        raise DataError(f"'{res.name}' is not a table (it is {_rel(res.path)}), so it cannot be loaded as a DataFrame.")
     return res
 
 
@@ -508,11 +487,7 @@ def validate(name: str) -> list[Row]:
         if not any(record):
             raise DataError(f"{where}, row {line}: the row is blank (delete the empty line). " + restore)
         if len(record) != len(names):
-            hint = (
-                "is there an unquoted comma in a value?"
-                if len(record) > len(names)
-                else "is a comma missing?"
-            )
+            hint = "is there an unquoted comma in a value?" if len(record) > len(names) else "is a comma missing?"
             raise DataError(
                 f"{where}, row {line}: the row has {len(record)} cells but the header has {len(names)} "
                 f"columns ({hint}). " + restore
@@ -666,14 +641,11 @@ def _row_sources(rows: object) -> Counter[str]:
         column = rows
     else:
         raise DataError(
-            f"rows must be a DataFrame with a 'source' column (the rows the chart shows), "
-            f"not {type(rows).__name__}."
+            f"rows must be a DataFrame with a 'source' column (the rows the chart shows), not {type(rows).__name__}."
         )
     ids = Counter(str(v) for v in column.dropna().tolist())
     if not ids:
-        raise DataError(
-            "rows names no source (it is empty, or its 'source' column is), so there is nothing to cite."
-        )
+        raise DataError("rows names no source (it is empty, or its 'source' column is), so there is nothing to cite.")
     return ids
 
 
@@ -768,9 +740,7 @@ def excerpt(excerpt_id: str) -> Excerpt:
         raise DataError(f"An excerpt id is text such as 'lukin-peak', not {type(excerpt_id).__name__}.")
     table = load("core/excerpts").set_index("id")
     if excerpt_id not in table.index:
-        raise DataError(
-            f"There is no excerpt with id '{excerpt_id}'.{did_you_mean(excerpt_id, list(table.index))}"
-        )
+        raise DataError(f"There is no excerpt with id '{excerpt_id}'.{did_you_mean(excerpt_id, list(table.index))}")
     row = table.loc[excerpt_id]
     src = sources().loc[row["source_id"]]
     author = f"{src['author']}, " if pd.notna(src["author"]) else ""

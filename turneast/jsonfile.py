@@ -92,9 +92,7 @@ def read(
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
     if len(raw) > max_bytes:
-        raise fail(
-            f"is larger than {max_bytes // 1_000_000} MB, far larger than any course file, so it was not read"
-        )
+        raise fail(f"is larger than {max_bytes // 1_000_000} MB, far larger than any course file, so it was not read")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

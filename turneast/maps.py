@@ -1,8 +1,8 @@
 """Draw the course's small GeoJSON maps (data/maps/) with plain matplotlib."""
+
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from matplotlib.patches import Polygon
@@ -19,7 +19,9 @@ def read(name: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise DataError(f"Map file {path} is missing. Restore it with: git checkout -- data/maps/") from None
     except json.JSONDecodeError as exc:
-        raise DataError(f"Map file {path} is damaged ({exc.msg}). Restore it with: git checkout -- data/maps/") from None
+        raise DataError(
+            f"Map file {path} is damaged ({exc.msg}). Restore it with: git checkout -- data/maps/"
+        ) from None
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -31,15 +33,24 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return []
 
 
-def draw_countries(ax: Any, name: str, colours: dict[str, str], default: str = "#eeeeee",
-                   hatches: dict[str, str] | None = None) -> None:
+def draw_countries(
+    ax: Any, name: str, colours: dict[str, str], default: str = "#eeeeee", hatches: dict[str, str] | None = None
+) -> None:
     """Fill each country of a map file by its iso3 code; unlisted ones get the default colour."""
     hatches = hatches or {}
     for feature in read(name)["features"]:
         iso = feature["properties"].get("iso3")
         for ring in _rings(feature["geometry"]):
-            ax.add_patch(Polygon(ring, closed=True, facecolor=colours.get(iso, default), edgecolor="#555555",
-                                 linewidth=0.5, hatch=hatches.get(iso)))
+            ax.add_patch(
+                Polygon(
+                    ring,
+                    closed=True,
+                    facecolor=colours.get(iso, default),
+                    edgecolor="#555555",
+                    linewidth=0.5,
+                    hatch=hatches.get(iso),
+                )
+            )
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -60,7 +71,7 @@ def draw_lines(ax: Any, name: str, **style: Any) -> list[tuple[str, float, float
     return points
 
 
-def label(ax: Any, name: str) -> dict[str, tuple[float, float]]:
+def label(name: str) -> dict[str, tuple[float, float]]:
     """Label positions (bounding-box centres of the largest ring) for each iso3 in a map file."""
     spots = {}
     for feature in read(name)["features"]:
@@ -91,44 +102,49 @@ _BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
 
 def iso_codes(name: str) -> dict[str, str]:
     """Country name -> ISO 3166 alpha-3 code for the countries of a map file."""
-    return {f["properties"]["name"]: f["properties"]["iso3"] for f in read(name)["features"] if f["properties"].get("iso3")}
+    return {
+        f["properties"]["name"]: f["properties"]["iso3"] for f in read(name)["features"] if f["properties"].get("iso3")
+    }
 
 
-def _railway(ax: Any, inset: bool) -> list[tuple[str, float, float]]:
+def _railway(ax: Any) -> list[tuple[str, float, float]]:
     """Draw the schematic China-Kyrgyzstan-Uzbekistan railway as a dashed line with a white halo."""
     import matplotlib.patheffects as pe
+
     halo = [pe.Stroke(linewidth=4.5, foreground="white"), pe.Normal()]
     return draw_lines(ax, "railway_cku", color="black", linewidth=2.2, linestyle="--", path_effects=halo)
 
 
 def membership_map(combination: dict[str, str]) -> tuple[Any, Any]:
-    """Central Asia coloured by each country's membership combination (iso3 -> MEMBERSHIP_STYLE key), with the railway."""
+    """Central Asia coloured by membership combination (iso3 -> a MEMBERSHIP_STYLE key), with the railway."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     from .charts import figure
+
     colours = {iso: MEMBERSHIP_STYLE[c][0] for iso, c in combination.items()}
     hatches = {iso: h for iso, c in combination.items() if (h := MEMBERSHIP_STYLE[c][1])}
     fig, ax = figure(10, 7.5)
     draw_countries(ax, "central_asia", colours, hatches=hatches)
     ax.grid(False)
-    spots = label(ax, "central_asia")
+    spots = label("central_asia")
     for iso in _LABELLED:
         x, y = _LABEL_AT.get(iso, spots[iso])
         dx, dy = _NUDGE.get(iso, (0, 0))
         ax.text(x + dx, y + dy, iso, ha="center", va="center", fontsize=9, fontweight="bold", bbox=_BOX)
-    _railway(ax, inset=False)
+    _railway(ax)
     ax.set_xlim(40, 100)
     ax.set_ylim(25, 60)
     x0, x1, y0, y1 = 69, 79, 37.5, 43.5  # the railway corridor, enlarged in an inset
     ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="black", linewidth=1))
     inset = ax.inset_axes([0.63, 0.02, 0.36, 0.42])
     draw_countries(inset, "central_asia", colours, hatches=hatches)
-    for name, lon, lat in _railway(inset, inset=True):
+    for name, lon, lat in _railway(inset):
         dx, dy, ha = _PLACE_OFFSET.get(name, (6, 0, "left"))
         inset.plot(lon, lat, "o", color="black", markersize=4)
-        inset.annotate(name, (lon, lat), xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha, va="center",
-                       bbox=_BOX)
+        inset.annotate(
+            name, (lon, lat), xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha, va="center", bbox=_BOX
+        )
     inset.set_xlim(x0, x1)
     inset.set_ylim(y0, y1)
     for side in inset.spines.values():
@@ -136,8 +152,16 @@ def membership_map(combination: dict[str, str]) -> tuple[Any, Any]:
     inset.set_title("Railway corridor (schematic line)", fontsize=9)
     handles = [Patch(facecolor=c, hatch=h, edgecolor="#555555", label=n) for n, (c, h) in MEMBERSHIP_STYLE.items()]
     handles.append(plt.Line2D([], [], color="black", linestyle="--", linewidth=2.2, label="railway (schematic)"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=9,
-              title="Full membership (hatched = CSTO)", title_fontsize=9, frameon=False)  # below: no country hidden
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=3,
+        fontsize=9,
+        title="Full membership (hatched = CSTO)",
+        title_fontsize=9,
+        frameon=False,
+    )  # below: no country hidden
     return fig, ax
 
 
@@ -148,8 +172,12 @@ KURIL_GROUPS: dict[str, tuple[float, float, float, float]] = {
     "Shikotan / Shikotan": (146.60, 146.94, 43.71, 43.88),
     "Habomai / Habomai (largest islet only)": (146.08, 146.23, 43.46, 43.55),
 }
-_KURIL_OFFSET = {"Etorofu / Iturup": (0.2, -0.75), "Kunashiri / Kunashir": (-2.6, 0.55),
-                 "Shikotan / Shikotan": (0.5, -0.35), "Habomai / Habomai (largest islet only)": (-0.9, -0.75)}
+_KURIL_OFFSET = {
+    "Etorofu / Iturup": (0.2, -0.75),
+    "Kunashiri / Kunashir": (-2.6, 0.55),
+    "Shikotan / Shikotan": (0.5, -0.35),
+    "Habomai / Habomai (largest islet only)": (-0.9, -0.75),
+}
 
 
 def _centre(ring: list[list[float]]) -> tuple[float, float]:
@@ -161,14 +189,16 @@ def _centre(ring: list[list[float]]) -> tuple[float, float]:
 def kurils_map() -> tuple[Any, Any]:
     """Hokkaido and the southern Kurils, the four disputed groups hatched and labelled with both names."""
     from .charts import figure
+
     fig, ax = figure(8, 6)
     draw_countries(ax, "kurils", {"JPN": "#56B4E966", "RUS": "#E69F0066"})
     for feature in read("kurils")["features"]:
         for ring in _rings(feature["geometry"]):
             x, y = _centre(ring)
             if any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in KURIL_GROUPS.values()):
-                ax.add_patch(Polygon(ring, closed=True, facecolor="none", edgecolor="#000000", hatch="////",
-                                     linewidth=0.8))
+                ax.add_patch(
+                    Polygon(ring, closed=True, facecolor="none", edgecolor="#000000", hatch="////", linewidth=0.8)
+                )
     for name, (x0, x1, y0, y1) in KURIL_GROUPS.items():
         x, y = (x0 + x1) / 2, (y0 + y1) / 2
         dx, dy = _KURIL_OFFSET[name]

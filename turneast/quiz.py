@@ -428,6 +428,7 @@ class Summary:
     def chart(self) -> None:
         """Bars per notebook: questions, answered and correct, in the course's chart style."""
         from .charts import PALETTE, figure, finish
+
         t = self.table.iloc[::-1]
         fig, ax = figure(8, 0.4 * len(t) + 1.5)
         ax.barh(t.index, t["questions"], color="#dddddd", label="questions")
@@ -435,9 +436,14 @@ class Summary:
         ax.barh(t.index, t["correct"], color=PALETTE[0], hatch="//", label="correct")
         ax.legend(loc="lower right", frameon=False)
         done, total = int(t["answered"].sum()), int(t["questions"].sum())
-        finish(fig, ax, title=f"You have answered {done} of the course's {total} questions",
-               units="Number of questions per notebook", source="Source: your saved answers (te.progress())",
-               alt=f"Horizontal bars per notebook comparing questions, answered and correct; {done} of {total} answered.")
+        finish(
+            fig,
+            ax,
+            title=f"You have answered {done} of the course's {total} questions",
+            units="Number of questions per notebook",
+            source="Source: your saved answers (te.progress())",
+            alt=f"Horizontal bars per notebook comparing questions, answered and correct; {done} of {total} answered.",
+        )
 
 
 def progress() -> Summary:

@@ -1,4 +1,5 @@
 """Tables for reading: prose shown whole and left-aligned, and one figure per year from several reporters."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,14 +18,20 @@ class Table:
 
     def _text_columns(self) -> list[str]:
         """Columns holding text (strings or objects)."""
-        return [c for c in self.frame.columns if not pd.api.types.is_numeric_dtype(self.frame[c])
-                and not pd.api.types.is_datetime64_any_dtype(self.frame[c])]
+        return [
+            c
+            for c in self.frame.columns
+            if not pd.api.types.is_numeric_dtype(self.frame[c])
+            and not pd.api.types.is_datetime64_any_dtype(self.frame[c])
+        ]
 
     def _repr_html_(self) -> str:
         uuid = hashlib.sha256(self.frame.to_csv().encode()).hexdigest()[:10]  # stable, and distinct per table
         styler = self.frame.style.set_uuid(uuid).format(na_rep=_NA, precision=2, thousands=None)
-        styler = styler.format(lambda d: _NA if pd.isna(d) else f"{d:%Y-%m-%d}", subset=[c for c in self.frame.columns
-                                                                   if pd.api.types.is_datetime64_any_dtype(self.frame[c])])
+        styler = styler.format(
+            lambda d: _NA if pd.isna(d) else f"{d:%Y-%m-%d}",
+            subset=[c for c in self.frame.columns if pd.api.types.is_datetime64_any_dtype(self.frame[c])],
+        )
         styler = styler.set_properties(subset=self._text_columns(), **{"text-align": "left", "white-space": "normal"})
         styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left;"}])
         if not self.index:

@@ -1,4 +1,5 @@
 """The course timeline: a matplotlib chart of dated events and a widget to filter it by thread."""
+
 from __future__ import annotations
 
 import html
@@ -11,8 +12,14 @@ import pandas as pd
 
 from .charts import THREAD_COLOURS, figure, png_html
 
-THREAD_NAMES = {"general": "General", "china": "China", "central_asia": "Central Asia", "japan": "Japan",
-                "korea": "Korean Peninsula", "india": "India"}
+THREAD_NAMES = {
+    "general": "General",
+    "china": "China",
+    "central_asia": "Central Asia",
+    "japan": "Japan",
+    "korea": "Korean Peninsula",
+    "india": "India",
+}
 
 
 def draw(events: pd.DataFrame, title: str) -> Any:
@@ -21,8 +28,15 @@ def draw(events: pd.DataFrame, title: str) -> Any:
     threads = [t for t in THREAD_NAMES if t in set(events["thread"])]
     for y, thread in enumerate(threads):
         rows = events[events["thread"] == thread]
-        ax.scatter(rows["date"], [y] * len(rows), s=40, color=THREAD_COLOURS[thread], zorder=3,
-                   marker="os^Dvp"[y % 6], label=THREAD_NAMES[thread])
+        ax.scatter(
+            rows["date"],
+            [y] * len(rows),
+            s=40,
+            color=THREAD_COLOURS[thread],
+            zorder=3,
+            marker="os^Dvp"[y % 6],
+            label=THREAD_NAMES[thread],
+        )
     ax.set_yticks(range(len(threads)), [THREAD_NAMES[t] for t in threads])
     ax.set_ylim(-0.7, len(threads) - 0.3)
     ax.grid(axis="x", color="#dddddd")
@@ -36,10 +50,13 @@ def table_html(events: pd.DataFrame) -> str:
     rows = "".join(
         f"<tr><td>{e.date:%Y-%m-%d}</td><td>{html.escape(THREAD_NAMES[e.thread])}</td>"
         f"<td><b>{html.escape(e.label)}</b><br>{html.escape(e.detail)}</td></tr>"
-        for e in events.itertuples())
-    return ("<table><caption>Events of the Turn to the East (sources in data/core/datapackage.json)</caption>"
-            "<thead><tr><th>Date</th><th>Thread</th><th>Event</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        for e in events.itertuples()
+    )
+    return (
+        "<table><caption>Events of the Turn to the East (sources in data/core/datapackage.json)</caption>"
+        "<thead><tr><th>Date</th><th>Thread</th><th>Event</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _png(fig: Any) -> bytes:
@@ -72,7 +89,7 @@ class Explorer(w.VBox):
     def update(self) -> None:
         """Redraw the chart and the table for the chosen thread."""
         rows = self.selected()
-        label = dict((v, k) for k, v in self.choice.options)[self.choice.value]
+        label = {v: k for k, v in self.choice.options}[self.choice.value]
         title = f"{label}: {len(rows)} events, {rows['date'].min():%Y} to {rows['date'].max():%Y}"
         self.image.value = png_html(_png(draw(rows, title)), f"Timeline chart. {title}; the table below lists them.")
         self.table.value = table_html(rows)

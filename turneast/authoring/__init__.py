@@ -1,4 +1,5 @@
 """Tools for course authors and instructors (not imported by the lessons): banks, exercises, execution."""
+
 from __future__ import annotations
 
 import argparse

@@ -75,7 +75,10 @@ def run(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
     return nb
 
 
-WHAT = "Run notebooks in place and store their outputs (fresh progress file, options in bank order, widget views stripped)."
+WHAT = (
+    "Run notebooks in place and store their outputs "
+    "(fresh progress file, options in bank order, widget views stripped)."
+)
 
 
 def parser() -> argparse.ArgumentParser:
