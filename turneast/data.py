@@ -745,6 +745,7 @@ def excerpt(excerpt_id: str) -> Excerpt:
     src = sources().loc[row["source_id"]]
     author = f"{src['author']}, " if pd.notna(src["author"]) else ""
     date = src["date"] if pd.notna(src["date"]) else "n.d."
-    citation = f"{author}{src['outlet']}, \u201c{src['title']}\u201d ({date})"
+    title = str(src["title"]).replace("\u201c", "\u2018").replace("\u201d", "\u2019")  # quotes inside quotes
+    citation = f"{author}{src['outlet']}, \u201c{title}\u201d ({date})"
     speaker = row["speaker"] if pd.notna(row["speaker"]) and row["speaker"] not in citation else ""
     return Excerpt(excerpt_id, row["text"], speaker, citation, row["location"])
