@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from matplotlib.patches import Polygon
 
+from . import jsonfile
 from ._errors import DataError
 from .paths import data_dir
 
 
 def read(name: str) -> dict[str, Any]:
-    """A GeoJSON file from data/maps/ (e.g. 'central_asia'), with a clear error if it is missing."""
+    """A GeoJSON file from data/maps/ (e.g. 'central_asia'), with a clear error if it is missing or damaged."""
     path = data_dir() / "maps" / f"{name}.geojson"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"Map file {path} is missing. Restore it with: git checkout -- data/maps/") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"Map file {path} is damaged ({exc.msg}). Restore it with: git checkout -- data/maps/"
-        ) from None
+    restore = "Restore it with: git checkout -- data/maps/"
+    return jsonfile.read(path, label=f"Map file {path}", error=DataError, restore=restore, expect=dict)
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:

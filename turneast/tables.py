@@ -40,10 +40,12 @@ class Table:
 
     def __repr__(self) -> str:
         text = self._text_columns()
-        formatters = {c: (lambda v: _NA if pd.isna(v) else str(v)) for c in text}
-        widths = {c: max([len(str(c))] + [len(formatters[c](v)) for v in self.frame[c]]) for c in text}
-        left = {c: (lambda v, c=c: formatters[c](v).ljust(widths[c])) for c in text}
-        text_out = self.frame.to_string(index=self.index, formatters=left, na_rep=_NA, justify="left")
+        shown = self.frame.copy()
+        for col in text:  # written out here: pandas would right-align its own missing-value marker
+            shown[col] = [_NA if pd.isna(v) else str(v) for v in shown[col]]
+        widths = {c: max([len(str(c))] + [len(v) for v in shown[c]]) for c in text}
+        left = {c: (lambda v, w=widths[c]: v.ljust(w)) for c in text}
+        text_out = shown.to_string(index=self.index, formatters=left, na_rep=_NA, justify="left")
         return "\n".join(line.rstrip() for line in text_out.splitlines())
 
 
