@@ -116,14 +116,22 @@ def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 
 def _feedback_rules() -> dict[str, str]:
-    """Feedback state -> its last `color:` declaration in question.css."""
+    """Feedback state -> the last `color:` declaration that applies to it in question.css, with the custom
+    properties its own rule sets (e.g. --te-fb) written in."""
     css = QUESTION_CSS.read_text(encoding="utf-8")
-    rules = {}
+    rules: dict[str, str] = {}
+    local: dict[str, dict[str, str]] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
         colours = re.findall(r"(?<![\w-])color:\s*([^;]+);", body)
-        for state in re.findall(r'te-q-feedback\[data-status="(\w+)"\]', selectors):
+        declared = dict(re.findall(r"(--te-fb[\w-]*)\s*:\s*([^;]+);", body))
+        for state in re.findall(r'data-status="(\w+)"', selectors if "te-q-feedback" in selectors else ""):
+            local.setdefault(state, {}).update(declared)
             if colours:
                 rules[state] = " ".join(colours[-1].split())
+    for state, expression in rules.items():
+        for name, value in sorted(local.get(state, {}).items(), key=lambda kv: -len(kv[0])):
+            expression = expression.replace(f"var({name})", value.strip())
+        rules[state] = expression
     return rules
 
 

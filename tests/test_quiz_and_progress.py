@@ -506,7 +506,8 @@ def test_front_end_contract() -> None:
         ("saved", "brand", "#1d4ed8"),
     ):
         block = css.split(f'[data-status="{state}"]')[1].split("}")[0]
-        assert f"var(--jp-{var}-color1" in block and "--jp-content-font-color0" in block, state
+        assert f"var(--jp-{var}-color1" in block, state
+        assert re.search(r"color-mix\(in srgb, var\(--te-fb-theme\) 70%, var\(--jp-content-font-color0", css)
         assert f"--te-{state}: {fallback}" in css
 
 
