@@ -35,8 +35,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def pytest_report_header() -> str:
-    """Say up front whether the real-browser tests can run here."""
-    import shutil
+    """Say up front whether the real-browser tests can run here (the same lookup the tests use)."""
+    from tests.needs import CHROMIUM, IN_CI
 
-    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-    return f"browser tests: {'will run with ' + chromium if chromium else 'will be SKIPPED: Chromium not found'}"
+    if CHROMIUM:
+        return f"browser tests: will run with {CHROMIUM}"
+    return f"browser tests: Chromium not found, so they will {'FAIL (CI)' if IN_CI else 'be SKIPPED'}"

@@ -27,14 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from needs import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, unavailable
 
 from turneast.paths import ROOT
 from turneast.questions import get
 
-CHROMIUM = next(
-    (p for p in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()),
-    None,
-)
 try:
     from playwright.sync_api import Locator, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
@@ -74,7 +71,7 @@ ACTIVE_CELL = f"""() => {{
 def _missing() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM:
-        return "Chromium not found (install Debian's 'chromium' package or set CHROMIUM=/path/to/chromium)"
+        return NO_CHROMIUM
     if sync_playwright is None or AXE_SCRIPT is None:
         return "Playwright or axe-playwright-python not installed (pip install -r requirements-dev.txt)"
     return None
@@ -99,9 +96,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """JupyterLab serving a copy of the course, started with course.lab_args() on a free loopback port."""
     reason = _missing()
     if reason:
-        if os.environ.get("TURNEAST_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail(f"browser tests are required here but cannot run: {reason}")
-        pytest.skip(reason)
+        unavailable(f"browser tests cannot run: {reason}", os.environ.get("TURNEAST_REQUIRE_BROWSER") == "1")
     base = tmp_path_factory.mktemp("lab")
     root = base / "course"
     shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
@@ -164,16 +159,7 @@ def page(lab: dict[str, Any]) -> Iterator[Page]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
         pg.set_default_timeout(30_000)

@@ -698,41 +698,22 @@ def test_moodle_gradebook_round_trip(tmp_path: Path) -> None:
     assert kinds == ["export without a roster row"] + ["roster row without an export"] * 3
 
 
-def test_moodle_scores_out_of_other_points_and_no_grade_cells(tmp_path: Path) -> None:
+def _moodle_row(tmp_path: Path, out: str, *options: str) -> dict[str, str]:
+    """Chen's row of a Moodle gradebook made from the fixtures with these options (checked as Moodle would)."""
     roster = FIXTURES / "roster-moodle.csv"
-    cli(
-        "gradebook",
-        str(SUBMISSIONS),
-        "--roster",
-        str(roster),
-        "--lessons",
-        "--points",
-        "10",
-        "--out",
-        "m.csv",
-        cwd=tmp_path,
-    )
-    records = check_moodle_import(tmp_path / "m.csv", roster, "Email address")
-    chen = next(r for r in records if r["First name"] == "Chen")
+    cli("gradebook", str(SUBMISSIONS), "--roster", str(roster), *options, "--out", out, cwd=tmp_path)
+    records = check_moodle_import(tmp_path / out, roster, "Email address")
+    return next(r for r in records if r["First name"] == "Chen")
+
+
+def test_moodle_scores_out_of_other_points_and_no_grade_cells(tmp_path: Path) -> None:
+    chen = _moodle_row(tmp_path, "m.csv", "--lessons", "--points", "10")
     assert (chen["00_start_here"], chen["01_china"], chen["ex01_china"]) == (
         _score("chen", "00_start_here", 10),
         "-",
         _score("chen", "ex01_china", 10),
     )
-    cli(
-        "gradebook",
-        str(SUBMISSIONS),
-        "--roster",
-        str(roster),
-        "--lessons",
-        "--unattempted",
-        "zero",
-        "--out",
-        "z.csv",
-        cwd=tmp_path,
-    )
-    records = check_moodle_import(tmp_path / "z.csv", roster, "Email address")
-    chen = next(r for r in records if r["First name"] == "Chen")
+    chen = _moodle_row(tmp_path, "z.csv", "--lessons", "--unattempted", "zero")
     assert chen["01_china"] == "0"
 
 
