@@ -104,22 +104,9 @@ def _lookup(qid: Any) -> Question | Feedback:
         return Feedback(short(qid, _ID_PREVIEW), INVALID, (short(str(exc), 400),))
 
 
-def _learner() -> str | None:
-    """The learner's id for the order of options (None: bank order, under the tests or if it cannot be read)."""
-    if _fixed_order():  # no need to give the progress file a learner id
-        return None
-    try:
-        return store.learner_id()
-    except Exception:  # noqa: BLE001 - a missing id only means bank order
-        return None
-
-
 def _as_shown(q: Question) -> Question:
-    """The question with options in the order this learner sees them."""
-    try:
-        return shown(q, _learner())
-    except Exception:  # noqa: BLE001 - fall back to bank order rather than fail
-        return q
+    """The question with options in this learner's order (bank order under the tests: no learner id is written)."""
+    return q if _fixed_order() else shown(q, store.learner_id())  # learner_id() never raises
 
 
 def _grade_lines(g: Grade) -> tuple[str, ...]:
